@@ -1,0 +1,121 @@
+package io.c360.transforms.model;
+
+import static io.c360.transforms.model.Column.oneOf;
+import static io.c360.transforms.model.Column.optional;
+import static io.c360.transforms.model.Column.required;
+import static io.c360.transforms.model.ColumnType.COUNTRY;
+import static io.c360.transforms.model.ColumnType.DATE;
+import static io.c360.transforms.model.ColumnType.DECIMAL;
+import static io.c360.transforms.model.ColumnType.EMAIL;
+import static io.c360.transforms.model.ColumnType.ID;
+import static io.c360.transforms.model.ColumnType.INTEGER;
+import static io.c360.transforms.model.ColumnType.NAME;
+import static io.c360.transforms.model.ColumnType.STRING;
+import static io.c360.transforms.model.ColumnType.TIMESTAMP;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The five landed entities of SPEC §1, declared once. */
+public final class Entities {
+  public static final List<String> SEGMENTS = List.of("SMB", "Mid-Market", "Enterprise");
+
+  public static final List<String> CATEGORIES =
+      List.of(
+          "Apps & Games",
+          "Beauty",
+          "Books",
+          "Clothing Shoes & Accessories",
+          "Kitchen",
+          "Movies & TV",
+          "Sports Fitness & Outdoors");
+
+  public static final List<String> STATUSES = List.of("completed", "cancelled", "returned");
+
+  public static final EntitySpec CUSTOMERS =
+      EntitySpec.builder("customers")
+          .column(required("customer_id", ID))
+          .column(optional("account_id", ID))
+          .column(required("name", NAME))
+          .column(optional("email", EMAIL))
+          .column(optional("city", NAME))
+          .column(optional("country", COUNTRY))
+          .column(oneOf("segment", false, SEGMENTS))
+          .column(optional("industry", NAME))
+          .column(optional("created_date", DATE))
+          .column(optional("updated_at", TIMESTAMP))
+          .naturalKey("customer_id")
+          .versionColumn("updated_at")
+          .build();
+
+  public static final EntitySpec PRODUCTS =
+      EntitySpec.builder("products")
+          .column(required("product_id", ID))
+          .column(required("product_name", NAME))
+          .column(oneOf("category", true, CATEGORIES))
+          .column(optional("brand", NAME))
+          .column(optional("list_price", DECIMAL))
+          .column(optional("updated_at", TIMESTAMP))
+          .naturalKey("product_id")
+          .versionColumn("updated_at")
+          .build();
+
+  public static final EntitySpec CHANNELS =
+      EntitySpec.builder("channels")
+          .column(required("channel_id", ID))
+          .column(required("channel_name", NAME))
+          .column(optional("channel_type", STRING))
+          .column(optional("unit_price_eur", DECIMAL))
+          .naturalKey("channel_id")
+          .build();
+
+  public static final EntitySpec SALES =
+      EntitySpec.builder("sales")
+          .column(required("transaction_id", ID))
+          .column(optional("order_id", ID))
+          .column(required("customer_id", ID))
+          .column(optional("product_id", ID))
+          .column(optional("shop_id", ID))
+          .column(required("quantity", INTEGER))
+          .column(optional("unit_price", DECIMAL))
+          .column(optional("amount", DECIMAL))
+          .column(oneOf("status", false, STATUSES))
+          .column(required("transaction_ts", TIMESTAMP))
+          .derived(optional("amount_imputed", ColumnType.BOOLEAN))
+          .naturalKey("transaction_id")
+          .relationship("customer_id", "customers")
+          .relationship("product_id", "products")
+          .build();
+
+  public static final EntitySpec TRAFFIC =
+      EntitySpec.builder("traffic")
+          .column(required("send_date", DATE))
+          .column(optional("account_id", ID))
+          .column(required("customer_id", ID))
+          .column(required("channel_id", ID))
+          .column(required("interactions_count", INTEGER))
+          .column(required("revenue_eur", DECIMAL))
+          .naturalKey("send_date", "account_id", "customer_id", "channel_id")
+          .relationship("customer_id", "customers")
+          .relationship("channel_id", "channels")
+          .build();
+
+  /** In load order: dimensions before the facts that reference them. */
+  public static final List<EntitySpec> ALL = List.of(CUSTOMERS, PRODUCTS, CHANNELS, SALES, TRAFFIC);
+
+  private static final Map<String, EntitySpec> BY_NAME =
+      ALL.stream().collect(Collectors.toMap(EntitySpec::name, Function.identity()));
+
+  private Entities() {}
+
+  public static EntitySpec byName(String name) {
+    EntitySpec e = BY_NAME.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException(
+          "unknown entity '" + name + "', expected one of " + BY_NAME.keySet());
+    }
+    return e;
+  }
+}
