@@ -30,60 +30,65 @@ CREATE TABLE raw.customers (
   run_id bigint NOT NULL, dt date NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
   customer_id text, account_id text, name text, email text, city text, country text,
   segment text, industry text, created_date text, updated_at text,
-  loaded_at timestamptz NOT NULL DEFAULT now()
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, source_file, line_no)
 );
 CREATE TABLE raw.products (
   run_id bigint NOT NULL, dt date NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
   product_id text, product_name text, category text, brand text, list_price text, updated_at text,
-  loaded_at timestamptz NOT NULL DEFAULT now()
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, source_file, line_no)
 );
 CREATE TABLE raw.channels (
   run_id bigint NOT NULL, dt date NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
   channel_id text, channel_name text, channel_type text, unit_price_eur text,
-  loaded_at timestamptz NOT NULL DEFAULT now()
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, source_file, line_no)
 );
 CREATE TABLE raw.sales (
   run_id bigint NOT NULL, dt date NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
   transaction_id text, order_id text, customer_id text, product_id text, shop_id text,
   quantity text, unit_price text, amount text, status text, transaction_ts text,
-  loaded_at timestamptz NOT NULL DEFAULT now()
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, source_file, line_no)
 );
 CREATE TABLE raw.traffic (
   run_id bigint NOT NULL, dt date NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
   send_date text, account_id text, customer_id text, channel_id text,
   interactions_count text, revenue_eur text,
-  loaded_at timestamptz NOT NULL DEFAULT now()
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, source_file, line_no)
 );
-CREATE INDEX raw_customers_run_idx ON raw.customers (run_id);
-CREATE INDEX raw_products_run_idx ON raw.products (run_id);
-CREATE INDEX raw_channels_run_idx ON raw.channels (run_id);
-CREATE INDEX raw_sales_run_idx ON raw.sales (run_id);
-CREATE INDEX raw_traffic_run_idx ON raw.traffic (run_id);
 
 -- staging: typed, cleaned, deduplicated rows of a run (kept until the next run of the entity).
 CREATE TABLE staging.customers (
   run_id bigint NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
+  PRIMARY KEY (run_id, source_file, line_no),
   customer_id text NOT NULL, account_id text, name text NOT NULL, email text, city text,
   country text, segment text, industry text, created_date date, updated_at timestamptz
 );
 CREATE TABLE staging.products (
   run_id bigint NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
+  PRIMARY KEY (run_id, source_file, line_no),
   product_id text NOT NULL, product_name text NOT NULL, category text NOT NULL, brand text,
   list_price numeric(18, 4), updated_at timestamptz
 );
 CREATE TABLE staging.channels (
   run_id bigint NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
+  PRIMARY KEY (run_id, source_file, line_no),
   channel_id text NOT NULL, channel_name text NOT NULL, channel_type text,
   unit_price_eur numeric(18, 6)
 );
 CREATE TABLE staging.sales (
   run_id bigint NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
+  PRIMARY KEY (run_id, source_file, line_no),
   transaction_id text NOT NULL, order_id text, customer_id text NOT NULL, product_id text,
   shop_id text, quantity bigint NOT NULL, unit_price numeric(18, 4), amount numeric(18, 4),
   status text NOT NULL, transaction_ts timestamptz NOT NULL, amount_imputed boolean NOT NULL
 );
 CREATE TABLE staging.traffic (
   run_id bigint NOT NULL, source_file text NOT NULL, line_no bigint NOT NULL,
+  PRIMARY KEY (run_id, source_file, line_no),
   send_date date NOT NULL, account_id text, customer_id text NOT NULL, channel_id text NOT NULL,
   interactions_count bigint NOT NULL, revenue_eur numeric(18, 4) NOT NULL
 );
@@ -103,7 +108,8 @@ CREATE TABLE dq.rejected_rows (
   rule        text        NOT NULL,
   message     text        NOT NULL,
   record      jsonb       NOT NULL,
-  rejected_at timestamptz NOT NULL DEFAULT now()
+  rejected_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (run_id, source_file, line_no, rule)
 );
 CREATE INDEX rejected_rows_run_idx ON dq.rejected_rows (run_id, entity, rule);
 

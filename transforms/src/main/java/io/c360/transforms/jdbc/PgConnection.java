@@ -1,0 +1,71 @@
+package io.c360.transforms.jdbc;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.beam.sdk.io.jdbc.JdbcIO;
+
+/**
+ * How workers reach the warehouse: JDBC URL, user and password. The password travels inside the
+ * serialized pipeline (as with JdbcIO) but never into options, display data, logs or toString.
+ */
+public final class PgConnection implements Serializable {
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
+
+  private PgConnection(String jdbcUrl, String user, String password) {
+    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redact(jdbcUrl));
+    }
+    this.jdbcUrl = jdbcUrl;
+    this.user = Objects.requireNonNull(user, "user");
+    this.password = password;
+  }
+
+  public static PgConnection of(String jdbcUrl, String user, String password) {
+    return new PgConnection(jdbcUrl, user, password);
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** Opens a new connection with autocommit on; the caller closes it. */
+  public Connection open() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    p.setProperty("reWriteBatchedInserts", "true");
+    p.setProperty("ApplicationName", "c360");
+    return DriverManager.getConnection(jdbcUrl, p);
+  }
+
+  /** The same target for Beam's JdbcIO. */
+  public JdbcIO.DataSourceConfiguration toDataSourceConfiguration() {
+    JdbcIO.DataSourceConfiguration c =
+        JdbcIO.DataSourceConfiguration.create("org.postgresql.Driver", jdbcUrl)
+            .withUsername(user)
+            .withConnectionProperties("reWriteBatchedInserts=true;ApplicationName=c360");
+    return password == null ? c : c.withPassword(password);
+  }
+
+  /** The URL without any password parameter, for logs and run records. */
+  public static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  @Override
+  public String toString() {
+    return redact(jdbcUrl) + " as " + user;
+  }
+}
