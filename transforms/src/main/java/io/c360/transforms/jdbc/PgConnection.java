@@ -50,6 +50,18 @@ public final class PgConnection implements Serializable {
     return DriverManager.getConnection(jdbcUrl, p);
   }
 
+  /** A plain (unpooled) DataSource on the same target, for Flyway and tools. */
+  public javax.sql.DataSource dataSource() {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(jdbcUrl);
+    ds.setUser(user);
+    if (password != null) {
+      ds.setPassword(password);
+    }
+    ds.setApplicationName("c360");
+    return ds;
+  }
+
   /** The same target for Beam's JdbcIO. */
   public JdbcIO.DataSourceConfiguration toDataSourceConfiguration() {
     JdbcIO.DataSourceConfiguration c =

@@ -1,0 +1,42 @@
+package io.c360.pipelines.cli;
+
+import io.c360.pipelines.daily.C360Options;
+import io.c360.pipelines.daily.DailyRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/** {@code c360 run --runDate=… --input=…}: one daily run. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the daily pipeline for one date: ingest, clean, quarantine, dedup, SCD2 dimensions,"
+          + " facts, checks and KPI marts.",
+      "Any Beam runner option passes through (--runner=FlinkRunner --flinkMaster=host:8081,"
+          + " --runner=DataflowRunner --project=…).",
+      "The database password comes from C360_DB_PASSWORD or --passwordFile, never the command line."
+    },
+    footerHeading = "%nOptions of a daily run:%n")
+public final class RunCommand implements Callable<Integer> {
+  @Unmatched List<String> args = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    C360Options options = parse(args);
+    if (options.getRunDate() == null) {
+      throw new IllegalArgumentException("--runDate=YYYY-MM-DD is required");
+    }
+    return DailyRun.execute(options, System.out).exitCode();
+  }
+
+  static C360Options parse(List<String> args) {
+    PipelineOptionsFactory.register(C360Options.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+        .withValidation()
+        .as(C360Options.class);
+  }
+}

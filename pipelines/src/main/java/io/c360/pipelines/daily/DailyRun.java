@@ -1,0 +1,270 @@
+package io.c360.pipelines.daily;
+
+import io.c360.pipelines.db.Migrations;
+import io.c360.pipelines.db.Warehouse;
+import io.c360.transforms.ingest.ReadEntity;
+import io.c360.transforms.model.Entities;
+import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.Quarantine;
+import io.c360.transforms.scd2.Scd2;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * One daily run, end to end: migrate, lock, record the run, the load pipeline, reconciliation and
+ * checks, the KPI pipeline, the run record and the summary. Thin by design: the work is in the
+ * transforms the pipelines wire.
+ */
+public final class DailyRun {
+  private DailyRun() {}
+
+  /** Opens the warehouse the options name, runs, closes it. */
+  public static RunSummary execute(C360Options options, PrintStream out) throws Exception {
+    try (Warehouse wh =
+        Warehouse.open(
+            options.getJdbcUrl(),
+            options.getDbUser(),
+            options.getPasswordFile() == null ? null : Path.of(options.getPasswordFile()),
+            Path.of(options.getDataDir()),
+            options.getPgPort(),
+            out)) {
+      return execute(options, wh, out);
+    }
+  }
+
+  /** Runs one date against an open warehouse (demo and backfill keep one open across dates). */
+  public static RunSummary execute(C360Options options, Warehouse wh, PrintStream out)
+      throws Exception {
+    Instant started = Instant.now();
+    LocalDate runDate = LocalDate.parse(options.getRunDate());
+    LocalDate asOf = options.getAsOf() == null ? runDate : LocalDate.parse(options.getAsOf());
+    ZoneId zone = ZoneId.of(options.getTimezone());
+    if (options.getInput() == null) {
+      throw new IllegalArgumentException("--input=<landing root> is required");
+    }
+    if (options.getCsvDelimiter().length() != 1) {
+      throw new IllegalArgumentException("--csvDelimiter must be one character");
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    Migrations.migrate(wh.connection());
+
+    try (RunRecorder recorder = RunRecorder.lock(wh.connection(), options.getWaitForLock())) {
+      String runner = options.getRunner().getSimpleName();
+      long runId = recorder.start("daily", runDate, asOf, runner, optionsMap(options));
+      RunContext ctx = new RunContext(runId, runDate, asOf, zone, wh.connection());
+      out.printf(
+          "c360 run %d: runDate %s, asOf %s, runner %s, input %s%n",
+          runId, runDate, asOf, runner, options.getInput());
+      RunSummary.Builder summary = RunSummary.builder(runId, runDate, asOf, runner, started);
+      try {
+        List<EntitySpec> present = new ArrayList<>();
+        for (EntitySpec e : Entities.ALL) {
+          ReadEntity.Partition part = ReadEntity.partition(options.getInput(), e, runDate);
+          if (!part.exists()) {
+            out.printf("  %-9s skipped: no folder %s%n", e.name(), part.folder());
+            summary.skipped(e.name());
+          } else if (part.files().isEmpty()) {
+            throw new IllegalStateException(
+                "folder " + part.folder() + " has no data files (*.csv, *.csv.gz, *.parquet)");
+          } else {
+            present.add(e);
+          }
+        }
+        clearStaging(wh, runId);
+
+        out.printf("  loading %s ...%n", present.stream().map(EntitySpec::name).toList());
+        Instant t0 = Instant.now();
+        Pipeline load = Pipeline.create(options);
+        LoadPipeline.setup(
+            load,
+            ctx,
+            present,
+            options.getInput(),
+            options.getCsvDelimiter().charAt(0),
+            options.getKeepRaw(),
+            options.getCustomersMode() == C360Options.CustomersMode.snapshot
+                ? Scd2.Mode.SNAPSHOT
+                : Scd2.Mode.DELTA);
+        PipelineResult loadResult = load.run();
+        loadResult.waitUntilFinish();
+        Map<String, Long> counters = counters(loadResult);
+        summary.stage("load", Duration.between(t0, Instant.now()));
+
+        Map<String, EntityCounts> counts = reconcile(present, counters);
+        counts.values().forEach(summary::entity);
+        summary.rejectsByRule(rejectsByRule(wh, runId));
+        summary.dimensions(dimensionCounts(wh, runId));
+        List<String> broken =
+            counts.values().stream()
+                .filter(c -> !c.reconciles())
+                .map(EntityCounts::entity)
+                .toList();
+        if (!broken.isEmpty()) {
+          throw new IllegalStateException(
+              "counts do not reconcile for "
+                  + broken
+                  + ": read ≠ loaded + quarantined + deduplicated + pending");
+        }
+
+        Checks.Outcome checks = Checks.run(wh, ctx, counts);
+        summary.checks(checks);
+        if (checks.hasFailedErrors()) {
+          throw new IllegalStateException(
+              "data-quality check failed, marts not replaced: " + checks.firstErrorMessage());
+        }
+
+        out.printf("  computing KPI marts for %s ...%n", asOf);
+        Instant t1 = Instant.now();
+        Pipeline marts = Pipeline.create(options);
+        KpiStage.setup(marts, ctx);
+        marts.run().waitUntilFinish();
+        summary.stage("marts", Duration.between(t1, Instant.now()));
+
+        RunSummary s = summary.succeeded(Instant.now());
+        recorder.finish(runId, "succeeded", Quarantine.toJson(s.countsJson()), null);
+        s.print(out, wh);
+        return s;
+      } catch (Exception e) {
+        RunSummary s = summary.failed(Instant.now(), e);
+        recorder.finish(runId, "failed", Quarantine.toJson(s.countsJson()), s.message());
+        s.print(out, wh);
+        return s;
+      }
+    }
+  }
+
+  private static Map<String, Object> optionsMap(C360Options options) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    // The options that shape the run; RunRecorder masks anything that looks like a secret.
+    m.put("runner", options.getRunner().getName());
+    m.put("runDate", options.getRunDate());
+    m.put("asOf", options.getAsOf());
+    m.put("input", options.getInput());
+    m.put("jdbcUrl", options.getJdbcUrl());
+    m.put("dbUser", options.getDbUser());
+    m.put("passwordFile", options.getPasswordFile());
+    m.put("timezone", options.getTimezone());
+    m.put("csvDelimiter", options.getCsvDelimiter());
+    m.put("customersMode", options.getCustomersMode());
+    m.put("keepRaw", options.getKeepRaw());
+    return m;
+  }
+
+  /** Staging holds one run per entity: older runs' rows go when a new run starts. */
+  private static void clearStaging(Warehouse wh, long runId) throws Exception {
+    try (Connection c = wh.open();
+        Statement st = c.createStatement()) {
+      for (EntitySpec e : Entities.ALL) {
+        st.executeUpdate("DELETE FROM staging." + e.name() + " WHERE run_id <> " + runId);
+      }
+    }
+  }
+
+  static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> m = new HashMap<>();
+    MetricQueryResults q = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    for (MetricResult<Long> c : q.getCounters()) {
+      if (!c.getName().getNamespace().equals(Tally.NAMESPACE)) {
+        continue;
+      }
+      long v;
+      try {
+        v = c.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        v = c.getAttempted();
+      }
+      m.merge(c.getName().getName(), v, Long::sum);
+    }
+    return m;
+  }
+
+  static Map<String, EntityCounts> reconcile(List<EntitySpec> present, Map<String, Long> k) {
+    Map<String, EntityCounts> out = new LinkedHashMap<>();
+    for (EntitySpec e : Entities.ALL) {
+      String n = e.name();
+      boolean fact = e == Entities.SALES || e == Entities.TRAFFIC;
+      long read = k.getOrDefault(n + ".read", 0L);
+      long staged = k.getOrDefault(n + ".staged", 0L);
+      long pending = fact ? k.getOrDefault(n + ".pending", 0L) : 0L;
+      long loaded = fact ? k.getOrDefault(n + ".loaded", 0L) : staged;
+      out.put(
+          n,
+          new EntityCounts(
+              n,
+              present.contains(e) ? EntityCounts.PRESENT : EntityCounts.SKIPPED,
+              read,
+              loaded,
+              k.getOrDefault(n + ".quarantined", 0L),
+              k.getOrDefault(n + ".deduplicated", 0L),
+              pending,
+              fact ? k.getOrDefault(n + ".resolved", 0L) : 0L,
+              fact ? k.getOrDefault(n + ".still_pending", 0L) : 0L));
+    }
+    return out;
+  }
+
+  private static Map<String, Long> rejectsByRule(Warehouse wh, long runId) throws Exception {
+    Map<String, Long> m = new LinkedHashMap<>();
+    try (Connection c = wh.open();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT entity || ' ' || rule, count(*) FROM dq.rejected_rows WHERE run_id = ?"
+                    + " GROUP BY 1 ORDER BY 2 DESC, 1")) {
+      ps.setLong(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          m.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return m;
+  }
+
+  private static Map<String, Long> dimensionCounts(Warehouse wh, long runId) throws Exception {
+    Map<String, Long> m = new LinkedHashMap<>();
+    try (Connection c = wh.open();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT 'dim_customer versions written', count(*) FROM dw.dim_customer WHERE run_id = "
+                    + runId
+                    + " UNION ALL SELECT 'dim_customer current', count(*) FROM dw.dim_customer WHERE"
+                    + " is_current AND NOT is_deleted UNION ALL SELECT 'dim_product versions written',"
+                    + " count(*) FROM dw.dim_product WHERE run_id = "
+                    + runId
+                    + " UNION ALL SELECT 'fact_sales rows', count(*) FROM dw.fact_sales UNION ALL"
+                    + " SELECT 'fact_traffic rows', count(*) FROM dw.fact_traffic UNION ALL SELECT"
+                    + " 'pending rows waiting', count(*) FROM dq.pending_rows")) {
+      while (rs.next()) {
+        m.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return m;
+  }
+
+  /** For tests and the demo: options from plain arguments. */
+  public static C360Options options(String... args) {
+    PipelineOptionsFactory.register(C360Options.class);
+    return PipelineOptionsFactory.fromArgs(args).withValidation().as(C360Options.class);
+  }
+}

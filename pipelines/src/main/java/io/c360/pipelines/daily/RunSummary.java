@@ -1,0 +1,182 @@
+package io.c360.pipelines.daily;
+
+import io.c360.pipelines.db.Warehouse;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a run did, printed as one screen at its end and stored as ops.pipeline_runs counts. */
+public final class RunSummary {
+  private final Builder b;
+  private final Instant ended;
+  private final String status;
+  private final String message;
+
+  private RunSummary(Builder b, Instant ended, String status, String message) {
+    this.b = b;
+    this.ended = ended;
+    this.status = status;
+    this.message = message;
+  }
+
+  public static Builder builder(
+      long runId, LocalDate runDate, LocalDate asOf, String runner, Instant started) {
+    return new Builder(runId, runDate, asOf, runner, started);
+  }
+
+  public long runId() {
+    return b.runId;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  public String message() {
+    return message;
+  }
+
+  public int exitCode() {
+    return "succeeded".equals(status) ? 0 : 1;
+  }
+
+  public Map<String, EntityCounts> entities() {
+    return b.entities;
+  }
+
+  public Map<String, Long> rejectsByRule() {
+    return b.rejects;
+  }
+
+  public Checks.Outcome checks() {
+    return b.checks;
+  }
+
+  /** The per-entity reconciliation, as stored in ops.pipeline_runs.entity_counts. */
+  public Map<String, Object> countsJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    b.entities.forEach((k, v) -> m.put(k, v.toMap()));
+    for (String s : b.skipped) {
+      m.putIfAbsent(s, Map.of("status", EntityCounts.SKIPPED));
+    }
+    return m;
+  }
+
+  public void print(PrintStream out, Warehouse wh) {
+    Duration took = Duration.between(b.started, ended);
+    out.println();
+    out.printf(
+        "== c360 run %d %s: runDate %s, asOf %s, runner %s, %.1f s ==%n",
+        b.runId, status.toUpperCase(), b.runDate, b.asOf, b.runner, took.toMillis() / 1000.0);
+    if (message != null) {
+      out.println("   " + message);
+    }
+    out.printf(
+        "%-9s %9s %9s %11s %12s %8s %9s  %s%n",
+        "entity", "read", "loaded", "quarantined", "deduplicated", "pending", "resolved", "");
+    for (EntityCounts c : b.entities.values()) {
+      if (c.status().equals(EntityCounts.SKIPPED) && c.resolved() == 0 && c.stillPending() == 0) {
+        out.printf("%-9s %s%n", c.entity(), c.status());
+        continue;
+      }
+      out.printf(
+          "%-9s %9d %9d %11d %12d %8d %9d  %s%n",
+          c.entity(),
+          c.read(),
+          c.loaded(),
+          c.quarantined(),
+          c.deduplicated(),
+          c.pending(),
+          c.resolved(),
+          c.reconciles() ? "ok" : "DOES NOT RECONCILE");
+    }
+    if (!b.rejects.isEmpty()) {
+      out.println("rejects by rule:");
+      b.rejects.forEach((k, v) -> out.printf("  %-45s %8d%n", k, v));
+    }
+    if (!b.dimensions.isEmpty()) {
+      out.println("warehouse:");
+      b.dimensions.forEach((k, v) -> out.printf("  %-45s %8d%n", k, v));
+    }
+    if (b.checks != null) {
+      out.printf(
+          "checks: %d passed, %d warned, %d failed%n",
+          b.checks.passed(), b.checks.warned(), b.checks.failed());
+      b.checks.problems().forEach(p -> out.println("  " + p));
+    }
+    b.stages.forEach((k, v) -> out.printf("stage %-6s %.1f s%n", k, v.toMillis() / 1000.0));
+    out.println("warehouse: " + wh.describe());
+  }
+
+  /** Collects a run's figures as it goes. */
+  public static final class Builder {
+    private final long runId;
+    private final LocalDate runDate;
+    private final LocalDate asOf;
+    private final String runner;
+    private final Instant started;
+    private final Map<String, EntityCounts> entities = new LinkedHashMap<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final Map<String, Duration> stages = new LinkedHashMap<>();
+    private Map<String, Long> rejects = Map.of();
+    private Map<String, Long> dimensions = Map.of();
+    private Checks.Outcome checks;
+
+    private Builder(long runId, LocalDate runDate, LocalDate asOf, String runner, Instant started) {
+      this.runId = runId;
+      this.runDate = runDate;
+      this.asOf = asOf;
+      this.runner = runner;
+      this.started = started;
+    }
+
+    public Builder entity(EntityCounts c) {
+      entities.put(c.entity(), c);
+      return this;
+    }
+
+    public Builder skipped(String entity) {
+      skipped.add(entity);
+      return this;
+    }
+
+    public Builder stage(String name, Duration d) {
+      stages.put(name, d);
+      return this;
+    }
+
+    public Builder rejectsByRule(Map<String, Long> m) {
+      rejects = m;
+      return this;
+    }
+
+    public Builder dimensions(Map<String, Long> m) {
+      dimensions = m;
+      return this;
+    }
+
+    public Builder checks(Checks.Outcome o) {
+      checks = o;
+      return this;
+    }
+
+    public RunSummary succeeded(Instant ended) {
+      return new RunSummary(this, ended, "succeeded", null);
+    }
+
+    public RunSummary failed(Instant ended, Exception e) {
+      StringBuilder m = new StringBuilder();
+      for (Throwable t = e; t != null && m.length() < 2000; t = t.getCause()) {
+        if (t.getMessage() != null && m.indexOf(t.getMessage()) < 0) {
+          m.append(m.length() == 0 ? "" : ": ").append(t.getMessage());
+        }
+      }
+      return new RunSummary(this, ended, "failed", m.length() == 0 ? e.toString() : m.toString());
+    }
+  }
+}
