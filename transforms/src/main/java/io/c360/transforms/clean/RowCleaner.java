@@ -69,7 +69,7 @@ public final class RowCleaner implements Serializable {
   public Result clean(Row raw) {
     Map<String, Object> values = new HashMap<>();
     Set<String> unreadable = new HashSet<>();
-    List<String[]> failures = new ArrayList<>();
+    List<Failure> failures = new ArrayList<>();
     for (Column c : entity.columns()) {
       String landed = landed(raw, c);
       Object v;
@@ -79,15 +79,14 @@ public final class RowCleaner implements Serializable {
           v = Values.clean(c, c.defaultValue().get(), context.timezone());
         }
       } catch (InvalidValueException e) {
-        failures.add(new String[] {e.rule(), e.getMessage()});
+        failures.add(new Failure(e.rule(), e.getMessage()));
         unreadable.add(c.name());
         v = null;
       }
       if (v == null && c.isRequired() && !unreadable.contains(c.name())) {
         failures.add(
-            new String[] {
-              "not_null:" + c.name(), c.name() + " is required but " + emptiness(landed)
-            });
+            new Failure(
+                "not_null:" + c.name(), c.name() + " is required but " + emptiness(landed)));
       }
       values.put(c.name(), v);
     }
@@ -99,7 +98,7 @@ public final class RowCleaner implements Serializable {
     Row typed = typedRow(raw, values);
     for (BusinessRule r : entity.businessRules()) {
       if (r.inputs().stream().noneMatch(unreadable::contains)) {
-        r.check(typed, context).ifPresent(m -> failures.add(new String[] {r.ruleName(), m}));
+        r.check(typed, context).ifPresent(m -> failures.add(new Failure(r.ruleName(), m)));
       }
     }
     if (failures.isEmpty()) {
@@ -107,18 +106,20 @@ public final class RowCleaner implements Serializable {
     }
     String record = Quarantine.recordJson(raw);
     List<Row> rejects = new ArrayList<>(failures.size());
-    for (String[] f : failures) {
+    for (Failure f : failures) {
       rejects.add(
           Quarantine.reject(
               entity.name(),
               raw.getString(EntitySpec.SOURCE_FILE),
               raw.getInt64(EntitySpec.LINE_NO),
-              f[0],
-              f[1],
+              f.rule(),
+              f.message(),
               record));
     }
     return new Result(null, List.copyOf(rejects));
   }
+
+  private record Failure(String rule, String message) {}
 
   private static String landed(Row raw, Column c) {
     if (!raw.getSchema().hasField(c.name())) {

@@ -109,10 +109,27 @@ public final class Values {
     if (raw == null) {
       return null;
     }
+    if (plain(raw)) {
+      String s = raw.strip();
+      return s.isEmpty() ? null : s;
+    }
     String s = DROPPED_CONTROLS.matcher(raw).replaceAll("");
     s = SPACE_CONTROLS.matcher(s).replaceAll(" ");
     s = ODD_SPACES.matcher(s).replaceAll(" ").strip();
     return s.isEmpty() ? null : s;
+  }
+
+  /** True when no character needs more than a strip (the common case, checked without regex). */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      // controls, NBSP and the U+2000 block onwards (odd spaces, zero-width, BOM) take the slow
+      // path
+      if (ch < 0x20 || (ch >= 0x7F && ch <= 0xA0) || ch >= 0x2000) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String id(String s) {
