@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *
  * <p>Every value first has control characters removed (tab, CR, LF, vertical tab and form feed
  * become a space; the other C0/C1 controls, a stray byte-order mark and zero-width characters are
- * dropped), non-breaking spaces become spaces, and it is trimmed; empty is null. Then by type:
+ * dropped), Unicode spaces (no-break, em, ideographic …) become plain spaces, and it is trimmed;
+ * empty is null. Then by type:
  *
  * <ul>
  *   <li>ID: an integral float spelling ({@code 12472.0}, {@code 12472.00}) becomes {@code 12472};
@@ -48,7 +49,8 @@ public final class Values {
   private static final Pattern DROPPED_CONTROLS =
       Pattern.compile("[\\x00-\\x08\\x0E-\\x1F\\x7F-\\x9F\\uFEFF\\u200B-\\u200D\\u2060]");
   private static final Pattern SPACE_CONTROLS = Pattern.compile("[\\t\\n\\x0B\\f\\r]");
-  private static final Pattern ODD_SPACES = Pattern.compile("[\\u00A0\\u2007\\u202F]");
+  private static final Pattern ODD_SPACES =
+      Pattern.compile("[\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]");
   private static final Pattern INNER_WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern INTEGRAL_FLOAT = Pattern.compile("(-?\\d+)\\.0+");
   private static final Pattern NUMBER =
@@ -125,7 +127,7 @@ public final class Values {
       char ch = s.charAt(i);
       // controls, NBSP and the U+2000 block onwards (odd spaces, zero-width, BOM) take the slow
       // path
-      if (ch < 0x20 || (ch >= 0x7F && ch <= 0xA0) || ch >= 0x2000) {
+      if (ch < 0x20 || (ch >= 0x7F && ch <= 0xA0) || ch == 0x1680 || ch >= 0x2000) {
         return false;
       }
     }

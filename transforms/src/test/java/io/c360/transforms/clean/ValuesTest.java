@@ -69,6 +69,7 @@ class ValuesTest {
     assertThat(clean(NAME, "  Ana \t  Maria\n\nLopez "), equalTo("Ana Maria Lopez"));
     assertThat(clean(NAME, "Jean\u00A0\u00A0Dupont"), equalTo("Jean Dupont"));
     assertThat(clean(NAME, "O'Brien"), equalTo("O'Brien"));
+    assertThat(clean(NAME, "\u3000Ana\u2003\u2003Lopez\u202F"), equalTo("Ana Lopez"));
   }
 
   @Test
