@@ -3,6 +3,7 @@ package io.c360.transforms.model;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** One declared column of an entity: name, type, whether required, accepted values. */
 public final class Column implements Serializable {
@@ -10,12 +11,23 @@ public final class Column implements Serializable {
   private final ColumnType type;
   private final boolean required;
   private final List<String> acceptedValues;
+  private final String defaultValue;
 
   private Column(String name, ColumnType type, boolean required, List<String> acceptedValues) {
+    this(name, type, required, acceptedValues, null);
+  }
+
+  private Column(
+      String name,
+      ColumnType type,
+      boolean required,
+      List<String> acceptedValues,
+      String defaultValue) {
     this.name = Objects.requireNonNull(name);
     this.type = Objects.requireNonNull(type);
     this.required = required;
     this.acceptedValues = List.copyOf(acceptedValues);
+    this.defaultValue = defaultValue;
   }
 
   public static Column required(String name, ColumnType type) {
@@ -45,6 +57,24 @@ public final class Column implements Serializable {
 
   public List<String> acceptedValues() {
     return acceptedValues;
+  }
+
+  /**
+   * This column, with a value used when the landed one is null after cleaning (sales status →
+   * {@code completed}). For an ENUM it must be one of the accepted values, as spelled there.
+   */
+  public Column withDefault(String value) {
+    Objects.requireNonNull(value, "default value");
+    if (type == ColumnType.ENUM && !acceptedValues.contains(value)) {
+      throw new IllegalArgumentException(
+          name + ": default '" + value + "' is not one of " + acceptedValues);
+    }
+    return new Column(name, type, required, acceptedValues, value);
+  }
+
+  /** The value a null landed value becomes, if any (as text, cleaned like a landed value). */
+  public Optional<String> defaultValue() {
+    return Optional.ofNullable(defaultValue);
   }
 
   @Override

@@ -31,6 +31,8 @@ public final class EntitySpec implements Serializable {
   private final String versionColumn;
   private final Map<String, String> relationships;
   private final List<Column> derived;
+  private final List<Derivation> derivations;
+  private final List<BusinessRule> businessRules;
 
   private EntitySpec(Builder b) {
     this.name = b.name;
@@ -39,6 +41,8 @@ public final class EntitySpec implements Serializable {
     this.versionColumn = b.versionColumn;
     this.relationships = Map.copyOf(b.relationships);
     this.derived = List.copyOf(b.derived);
+    this.derivations = List.copyOf(b.derivations);
+    this.businessRules = List.copyOf(b.businessRules);
   }
 
   public static Builder builder(String name) {
@@ -84,6 +88,16 @@ public final class EntitySpec implements Serializable {
   /** Columns computed by cleaning rather than landed (sales: amount_imputed). */
   public List<Column> derivedColumns() {
     return derived;
+  }
+
+  /** How derived values are computed during cleaning, in order (sales: amount imputation). */
+  public List<Derivation> derivations() {
+    return derivations;
+  }
+
+  /** Row-level rules checked after cleaning ({@code business:<name>}), in declaration order. */
+  public List<BusinessRule> businessRules() {
+    return businessRules;
   }
 
   /** Lineage and every declared column as nullable text, as landed. */
@@ -142,6 +156,8 @@ public final class EntitySpec implements Serializable {
     private String versionColumn;
     private final Map<String, String> relationships = new LinkedHashMap<>();
     private final List<Column> derived = new ArrayList<>();
+    private final List<Derivation> derivations = new ArrayList<>();
+    private final List<BusinessRule> businessRules = new ArrayList<>();
 
     private Builder(String name) {
       if (!name.matches("[a-z][a-z0-9_]*")) {
@@ -178,6 +194,19 @@ public final class EntitySpec implements Serializable {
       return this;
     }
 
+    public Builder derivation(Derivation d) {
+      derivations.add(d);
+      return this;
+    }
+
+    public Builder businessRule(BusinessRule r) {
+      if (businessRules.stream().anyMatch(x -> x.name().equals(r.name()))) {
+        throw new IllegalArgumentException("duplicate business rule " + r.name() + " in " + name);
+      }
+      businessRules.add(r);
+      return this;
+    }
+
     public EntitySpec build() {
       List<String> names = columns.stream().map(Column::name).toList();
       for (String k : naturalKey) {
@@ -192,6 +221,20 @@ public final class EntitySpec implements Serializable {
         if (!names.contains(fk)) {
           throw new IllegalArgumentException(
               name + ": relationship column " + fk + " not declared");
+        }
+      }
+      List<String> all = new ArrayList<>(names);
+      derived.forEach(c -> all.add(c.name()));
+      for (BusinessRule r : businessRules) {
+        if (!all.containsAll(r.inputs())) {
+          throw new IllegalArgumentException(
+              name + ": business rule " + r.name() + " reads undeclared columns " + r.inputs());
+        }
+      }
+      for (Derivation d : derivations) {
+        if (!all.containsAll(d.inputs()) || !all.containsAll(d.outputs())) {
+          throw new IllegalArgumentException(
+              name + ": derivation uses undeclared columns " + d.inputs() + " → " + d.outputs());
         }
       }
       return new EntitySpec(this);

@@ -1,0 +1,94 @@
+package io.c360.transforms.model;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.Test;
+
+/** Business rules, derivations and defaults are declarations on the entity contract. */
+class EntityRulesTest {
+  private static final BusinessRule ALWAYS =
+      new BusinessRule() {
+        @Override
+        public String name() {
+          return "always";
+        }
+
+        @Override
+        public List<String> inputs() {
+          return List.of("a");
+        }
+
+        @Override
+        public Optional<String> check(Row typed, RuleContext context) {
+          return Optional.of("always fails");
+        }
+      };
+
+  @Test
+  void salesDeclaresTheRulesOfSpecSection2() {
+    assertThat(
+        Entities.SALES.businessRules().stream().map(BusinessRule::ruleName).toList(),
+        contains("business:negative_amount", "business:future_date", "business:amount_mismatch"));
+    assertThat(Entities.SALES.derivations().size(), equalTo(1));
+    assertThat(
+        Entities.SALES.column("status").orElseThrow().defaultValue(),
+        equalTo(Optional.of("completed")));
+    for (EntitySpec e : List.of(Entities.CUSTOMERS, Entities.PRODUCTS, Entities.CHANNELS)) {
+      assertThat(e.businessRules().isEmpty(), equalTo(true));
+    }
+  }
+
+  @Test
+  void rulesMustReadDeclaredColumnsAndHaveUniqueNames() {
+    Column a = Column.optional("a", ColumnType.STRING);
+    assertThat(
+        EntitySpec.builder("x").column(a).businessRule(ALWAYS).build().businessRules().size(),
+        equalTo(1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EntitySpec.builder("x").column(a).businessRule(ALWAYS).businessRule(ALWAYS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            EntitySpec.builder("x")
+                .column(Column.optional("b", ColumnType.STRING))
+                .businessRule(ALWAYS)
+                .build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EntitySpec.builder("x").column(a).derivation(SalesRules.amountImputation()).build());
+  }
+
+  @Test
+  void anEnumDefaultMustBeAnAcceptedValue() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Column.oneOf("status", false, Entities.STATUSES).withDefault("done"));
+    assertThat(
+        Column.optional("note", ColumnType.STRING).withDefault("-").defaultValue().get(),
+        equalTo("-"));
+  }
+
+  @Test
+  void imputationFillsAmountOnlyWhenMissing() {
+    Derivation d = SalesRules.amountImputation();
+    Map<String, Object> v = new java.util.HashMap<>();
+    v.put("quantity", 4L);
+    v.put("unit_price", new java.math.BigDecimal("2.50"));
+    v.put("amount", null);
+    d.apply(v);
+    assertThat(v.get("amount"), equalTo(new java.math.BigDecimal("10")));
+    assertThat(v.get("amount_imputed"), equalTo(true));
+    v.put("amount", new java.math.BigDecimal("9"));
+    d.apply(v);
+    assertThat(v.get("amount"), equalTo(new java.math.BigDecimal("9")));
+    assertThat(v.get("amount_imputed"), equalTo(false));
+  }
+}
