@@ -215,7 +215,7 @@ public final class Scd2 {
       Schema expected = dimension().entity().typedSchema();
       for (Schema.Field f : expected.getFields()) {
         if (!input.getSchema().hasField(f.getName())
-            || !input.getSchema().getField(f.getName()).getType().typesEqual(f.getType())) {
+            || !sameType(input.getSchema().getField(f.getName()).getType(), f.getType())) {
           throw new IllegalArgumentException(
               "Scd2.merge("
                   + dimension()
@@ -268,6 +268,7 @@ public final class Scd2 {
               .get(HISTORY)
               .setRowSchema(stagingSchema)
               .apply("WaitForClear", Wait.on(cleared))
+              .setRowSchema(stagingSchema)
               .apply(
                   "WriteStaging",
                   PgCopyWrite.into(dimension().stagingTable())
@@ -279,6 +280,7 @@ public final class Scd2 {
           .apply("SumStats", Combine.globally(new SumStats()))
           .setCoder(SerializableCoder.of(MergeStats.class))
           .apply("WaitForStaging", Wait.on(written))
+          .setCoder(SerializableCoder.of(MergeStats.class))
           .apply("Commit", ParDo.of(new CommitFn(this)))
           .setCoder(SerializableCoder.of(MergeStats.class));
     }
@@ -295,6 +297,15 @@ public final class Scd2 {
               defaultValidFrom() == null ? null : defaultValidFrom().toString()));
       builder.add(DisplayData.item("timezone", timezone().getId()));
     }
+  }
+
+  // FieldType.typesEqual throws on logical types without an argument (SqlTypes.DATE), hence this.
+  private static boolean sameType(Schema.FieldType a, Schema.FieldType b) {
+    if (a.getTypeName() != b.getTypeName()) {
+      return false;
+    }
+    return !a.getTypeName().isLogicalType()
+        || a.getLogicalType().getIdentifier().equals(b.getLogicalType().getIdentifier());
   }
 
   private static final TupleTag<Row> HISTORY = new TupleTag<Row>() {};
@@ -663,6 +674,27 @@ public final class Scd2 {
     }
   }
 
+  /**
+   * Makes {@code date::timestamptz} mean 00:00 of that date in {@code zone} for this transaction. A
+   * fixed offset uses the SQL-standard interval form: a bare "+02:00" would be read POSIX-style by
+   * PostgreSQL, with the sign inverted.
+   */
+  static void setLocalTimeZone(Connection c, ZoneId zone) throws SQLException {
+    ZoneId z = zone.normalized();
+    if (z instanceof ZoneOffset) {
+      int seconds = ((ZoneOffset) z).getTotalSeconds();
+      try (Statement st = c.createStatement()) {
+        // Built from an int: nothing from outside reaches the SQL text.
+        st.execute("SET LOCAL TIME ZONE INTERVAL '" + seconds + " seconds'");
+      }
+    } else {
+      try (PreparedStatement st = c.prepareStatement("SELECT set_config('TimeZone', ?, true)")) {
+        st.setString(1, z.getId());
+        st.execute();
+      }
+    }
+  }
+
   static void commit(Connection c, DimensionSpec d, long runId, ZoneId zone) throws SQLException {
     String k = d.naturalKey();
     String sk = d.skColumn();
@@ -672,14 +704,11 @@ public final class Scd2 {
     cols.addAll(
         List.of("row_hash", "valid_from", "valid_to", "is_current", "is_deleted", "run_id"));
     String colList = String.join(", ", cols);
-    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
-        PreparedStatement tz = c.prepareStatement("SELECT set_config('TimeZone', ?, true)")) {
+    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
       lock.setString(1, "c360.scd2." + d.table());
       lock.execute();
-      // fact_traffic's send_date::timestamptz is then 00:00 of that date in the run's timezone.
-      tz.setString(1, zone.getId());
-      tz.execute();
     }
+    setLocalTimeZone(c, zone);
     try (Statement st = c.createStatement()) {
       st.execute(
           "CREATE TEMP TABLE scd2_keys ON COMMIT DROP AS SELECT DISTINCT "

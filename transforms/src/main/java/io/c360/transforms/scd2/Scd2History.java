@@ -212,6 +212,26 @@ public final class Scd2History {
     }
 
     @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Event)) {
+        return false;
+      }
+      Event e = (Event) o;
+      return validFrom.equals(e.validFrom)
+          && Objects.equals(hash, e.hash)
+          && Objects.equals(tracked, e.tracked)
+          && type1.equals(e.type1)
+          && delete == e.delete
+          && sourceFile.equals(e.sourceFile)
+          && lineNo == e.lineNo;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(validFrom, hash, delete, sourceFile, lineNo);
+    }
+
+    @Override
     public String toString() {
       return delete
           ? "Delete{" + validFrom + "}"

@@ -149,11 +149,11 @@ final class Scd2Scenario {
                     0));
   }
 
-  static Arbitrary<Batch> batches(int keys) {
+  static Arbitrary<Batch> batches(int keys, int maxRows) {
     return Combinators.combine(
             Arbitraries.integers().between(0, 9),
             Arbitraries.of(Scd2.Mode.values()),
-            rows(keys).list().ofMaxSize(10))
+            rows(keys).list().ofMaxSize(maxRows))
         .as(
             (day, mode, rows) -> {
               List<RowSpec> numbered = new ArrayList<>();
@@ -165,7 +165,12 @@ final class Scd2Scenario {
   }
 
   static Arbitrary<List<Batch>> scenarios(int keys) {
-    return batches(keys).list().ofMinSize(1).ofMaxSize(5);
+    return scenarios(keys, 10);
+  }
+
+  /** 1 to 5 day batches of up to {@code maxRows} rows over {@code keys} keys. */
+  static Arbitrary<List<Batch>> scenarios(int keys, int maxRows) {
+    return batches(keys, maxRows).list().ofMinSize(1).ofMaxSize(5);
   }
 
   /** Later line wins: higher source file, then higher line. */
