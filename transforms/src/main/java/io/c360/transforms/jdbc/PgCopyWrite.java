@@ -192,11 +192,17 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
       } else {
         conn.setAutoCommit(false);
         try (Statement st = conn.createStatement()) {
+          // Only the written columns: LIKE would copy NOT NULL of identity columns never written.
+          String buf = "c360_copy_" + spec.table().replace('.', '_');
           st.execute(
-              "CREATE TEMP TABLE IF NOT EXISTS c360_copy_buffer (LIKE "
+              "CREATE TEMP TABLE IF NOT EXISTS "
+                  + buf
+                  + " ON COMMIT DELETE ROWS AS SELECT "
+                  + colList
+                  + " FROM "
                   + spec.table()
-                  + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-          copy.copyIn(copySql("c360_copy_buffer", colList), new StringReader(buffer.toString()));
+                  + " WITH NO DATA");
+          copy.copyIn(copySql(buf, colList), new StringReader(buffer.toString()));
           n =
               st.executeUpdate(
                   "INSERT INTO "
@@ -205,7 +211,9 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
                       + colList
                       + ") SELECT "
                       + colList
-                      + " FROM c360_copy_buffer ON CONFLICT ("
+                      + " FROM "
+                      + buf
+                      + " ON CONFLICT ("
                       + spec.conflictColumns().stream().collect(Collectors.joining(", "))
                       + ") DO NOTHING");
           conn.commit();
