@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.c360.transforms.clean.Fixtures;
 import io.c360.transforms.clean.RowCleaner;
+import io.c360.transforms.model.Column;
+import io.c360.transforms.model.ColumnType;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import java.io.Serializable;
@@ -150,11 +152,7 @@ class DedupTest implements Serializable {
   @Test
   void dedupNeedsANaturalKeyAndItsFields() {
     EntitySpec noKey =
-        EntitySpec.builder("notes")
-            .column(
-                io.c360.transforms.model.Column.optional(
-                    "text", io.c360.transforms.model.ColumnType.STRING))
-            .build();
+        EntitySpec.builder("notes").column(Column.optional("text", ColumnType.STRING)).build();
     assertThrows(IllegalArgumentException.class, () -> Dedup.of(noKey));
     assertThrows(IllegalArgumentException.class, () -> Dedup.of(null));
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
