@@ -3,6 +3,7 @@ package io.c360.transforms.clean;
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.model.BusinessRule;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.Counters;
 import io.c360.transforms.quality.Quarantine;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -10,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -88,6 +90,14 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
   /** The Beam metrics namespace of this entity's cleaning counters. */
   public static String metricsNamespace(EntitySpec entity) {
     return "c360.clean." + entity.name();
+  }
+
+  /**
+   * This entity's cleaning counters from a finished run (attempted values, which every runner
+   * reports): {@code rows_in}, {@code clean}, {@code rejected_rows} and {@code rejects:<rule>}.
+   */
+  public static Map<String, Long> counters(MetricResults metrics, EntitySpec entity) {
+    return Counters.byName(metrics, metricsNamespace(entity), "rows_in", "clean", "rejected_rows");
   }
 
   @Override

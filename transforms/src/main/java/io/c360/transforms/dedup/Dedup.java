@@ -2,6 +2,7 @@ package io.c360.transforms.dedup;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.Counters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -98,6 +100,15 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
   /** The Beam metrics namespace of this entity's dedup counters. */
   public static String metricsNamespace(EntitySpec entity) {
     return "c360.dedup." + entity.name();
+  }
+
+  /**
+   * This entity's dedup counters from a finished run (attempted values): {@code rows_in}, {@code
+   * kept}, {@code exact_duplicate}, {@code superseded}.
+   */
+  public static Map<String, Long> counters(MetricResults metrics, EntitySpec entity) {
+    return Counters.byName(
+        metrics, metricsNamespace(entity), "rows_in", "kept", EXACT_DUPLICATE, SUPERSEDED);
   }
 
   /** The columns whose values identify one version of a row: natural key [+ version column]. */

@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
@@ -90,13 +87,17 @@ class CleanRowsTest implements Serializable {
 
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    String ns = CleanRows.metricsNamespace(sales);
-    assertThat(counter(result, ns, "rows_in"), equalTo(5L));
-    assertThat(counter(result, ns, "clean"), equalTo(2L));
-    assertThat(counter(result, ns, "rejected_rows"), equalTo(3L));
-    assertThat(counter(result, ns, "rejects:type:quantity"), equalTo(1L));
-    assertThat(counter(result, ns, "rejects:business:negative_amount"), equalTo(1L));
-    assertThat(counter(result, ns, "rejects:type:amount"), equalTo(1L));
+    assertThat(
+        CleanRows.counters(result.metrics(), sales),
+        equalTo(
+            Map.of(
+                "rows_in", 5L,
+                "clean", 2L,
+                "rejected_rows", 3L,
+                "rejects:not_null:transaction_id", 1L,
+                "rejects:type:quantity", 1L,
+                "rejects:business:negative_amount", 1L,
+                "rejects:type:amount", 1L)));
   }
 
   @Test
@@ -165,20 +166,5 @@ class CleanRowsTest implements Serializable {
 
   private static MapElements<Row, String> describe() {
     return MapElements.into(TypeDescriptors.strings()).via(new Describe());
-  }
-
-  static long counter(PipelineResult result, String namespace, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(namespace, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 }

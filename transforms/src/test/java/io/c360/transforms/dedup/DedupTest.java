@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.c360.transforms.clean.Fixtures;
 import io.c360.transforms.clean.RowCleaner;
+import io.c360.transforms.model.Column;
+import io.c360.transforms.model.ColumnType;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import java.io.Serializable;
@@ -21,9 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
@@ -153,11 +152,7 @@ class DedupTest implements Serializable {
   @Test
   void dedupNeedsANaturalKeyAndItsFields() {
     EntitySpec noKey =
-        EntitySpec.builder("notes")
-            .column(
-                io.c360.transforms.model.Column.optional(
-                    "text", io.c360.transforms.model.ColumnType.STRING))
-            .build();
+        EntitySpec.builder("notes").column(Column.optional("text", ColumnType.STRING)).build();
     assertThrows(IllegalArgumentException.class, () -> Dedup.of(noKey));
     assertThrows(IllegalArgumentException.class, () -> Dedup.of(null));
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
@@ -294,25 +289,14 @@ class DedupTest implements Serializable {
 
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    assertThat(counter(result, Dedup.metricsNamespace(s), "rows_in"), equalTo(5L));
-    assertThat(counter(result, Dedup.metricsNamespace(s), "kept"), equalTo(3L));
-    assertThat(counter(result, Dedup.metricsNamespace(s), "exact_duplicate"), equalTo(1L));
-    assertThat(counter(result, Dedup.metricsNamespace(s), "superseded"), equalTo(1L));
-    assertThat(counter(result, Dedup.metricsNamespace(t), "superseded"), equalTo(1L));
-  }
-
-  static long counter(PipelineResult result, String namespace, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(namespace, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
+    assertThat(
+        Dedup.counters(result.metrics(), s),
+        equalTo(Map.of("rows_in", 5L, "kept", 3L, "exact_duplicate", 1L, "superseded", 1L)));
+    assertThat(
+        Dedup.counters(result.metrics(), c),
+        equalTo(Map.of("rows_in", 4L, "kept", 2L, "exact_duplicate", 1L, "superseded", 1L)));
+    assertThat(
+        Dedup.counters(result.metrics(), t),
+        equalTo(Map.of("rows_in", 4L, "kept", 3L, "exact_duplicate", 0L, "superseded", 1L)));
   }
 }

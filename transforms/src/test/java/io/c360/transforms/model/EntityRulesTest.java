@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,16 +81,16 @@ class EntityRulesTest {
   @Test
   void imputationFillsAmountOnlyWhenMissing() {
     Derivation d = SalesRules.amountImputation();
-    Map<String, Object> v = new java.util.HashMap<>();
+    Map<String, Object> v = new HashMap<>();
     v.put("quantity", 4L);
-    v.put("unit_price", new java.math.BigDecimal("2.50"));
+    v.put("unit_price", new BigDecimal("2.50"));
     v.put("amount", null);
     d.apply(v);
-    assertThat(v.get("amount"), equalTo(new java.math.BigDecimal("10")));
+    assertThat(v.get("amount"), equalTo(new BigDecimal("10")));
     assertThat(v.get("amount_imputed"), equalTo(true));
-    v.put("amount", new java.math.BigDecimal("9"));
+    v.put("amount", new BigDecimal("9"));
     d.apply(v);
-    assertThat(v.get("amount"), equalTo(new java.math.BigDecimal("9")));
+    assertThat(v.get("amount"), equalTo(new BigDecimal("9")));
     assertThat(v.get("amount_imputed"), equalTo(false));
   }
 }
