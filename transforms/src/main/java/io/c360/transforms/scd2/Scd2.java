@@ -28,9 +28,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.annotation.Nullable;
+import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -45,7 +47,6 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -80,12 +81,15 @@ import org.apache.beam.sdk.values.TupleTagList;
  * version is not deleted and that is absent from the batch gets a tombstone at the default
  * valid_from.
  *
- * <p>How it scales: events are grouped by natural key ({@code GroupByKey}), so each worker holds
- * the keys of its bundle only. The stored history is read for those keys only, in batches of {@link
- * #HISTORY_LOOKUP_BATCH} keys with {@code WHERE key = ANY(?)}, an index scan of {@code
- * dim_*_pit_idx}; the dimension is never read whole. Snapshot mode needs the set of open keys: it
- * is read in {@link #SNAPSHOT_PARTITIONS} hash partitions spread over workers and joined with the
- * events by the same {@code GroupByKey}. The output element counts the history rows read.
+ * <p>How it scales: events are grouped by natural key ({@code GroupByKey}), then the grouped keys
+ * are spread over {@link #SHARDS} groups by hash and each group is walked as a stream: the stored
+ * history is read for {@link #HISTORY_LOOKUP_BATCH} keys at a time with {@code WHERE key = ANY(?)},
+ * an index scan of {@code dim_*_pit_idx}, merged, and released. So a worker holds at most one
+ * lookup batch of histories, the reads touch only the affected keys' histories, and the dimension
+ * is never read whole or into one worker. Snapshot mode needs the set of open keys: it is read in
+ * {@link #SNAPSHOT_PARTITIONS} hash partitions spread over workers (streamed with a cursor) and
+ * joined with the events by the same {@code GroupByKey}. The output counts the history rows read
+ * ({@link MergeStats#historyRowsRead}); bench/RESULTS.md records it against the table size.
  *
  * <p>Writes are idempotent and atomic: the complete new histories of the changed keys go to {@link
  * DimensionSpec#stagingTable()} (retries collide on its primary key), then one transaction deletes
@@ -101,6 +105,9 @@ import org.apache.beam.sdk.values.TupleTagList;
 public final class Scd2 {
   /** How many keys one history lookup asks for. */
   public static final int HISTORY_LOOKUP_BATCH = 2_000;
+
+  /** How many groups the changed keys are spread over for the batched history lookups. */
+  public static final int SHARDS = 64;
 
   /** How many hash partitions the snapshot mode reads the open keys in. */
   public static final int SNAPSHOT_PARTITIONS = 16;
@@ -259,6 +266,14 @@ public final class Scd2 {
       PCollectionTuple merged =
           events
               .apply("GroupByKey", GroupByKey.create())
+              .apply("ShardKeys", ParDo.of(new ShardFn()))
+              .setCoder(
+                  KvCoder.of(
+                      VarIntCoder.of(),
+                      KvCoder.of(
+                          StringUtf8Coder.of(),
+                          IterableCoder.of(SerializableCoder.of(Event.class)))))
+              .apply("GroupShards", GroupByKey.create())
               .apply(
                   "MergeHistories",
                   ParDo.of(new MergeFn(this, stagingSchema))
@@ -440,11 +455,22 @@ public final class Scd2 {
     }
   }
 
+  /** Spreads grouped keys over {@link #SHARDS} groups, so lookups batch whatever the bundles. */
+  static class ShardFn
+      extends DoFn<KV<String, Iterable<Event>>, KV<Integer, KV<String, Iterable<Event>>>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<Event>> keyed,
+        OutputReceiver<KV<Integer, KV<String, Iterable<Event>>>> out) {
+      out.output(KV.of(Math.floorMod(keyed.getKey().hashCode(), SHARDS), keyed));
+    }
+  }
+
   /**
-   * Per bundle: collects grouped keys, reads their stored histories in batches, applies the events
-   * and emits the new histories of changed keys plus the bundle's counts.
+   * Per shard: walks its keys, reads their stored histories {@link #HISTORY_LOOKUP_BATCH} keys at a
+   * time, applies the events and emits the new histories of changed keys plus the counts.
    */
-  static class MergeFn extends DoFn<KV<String, Iterable<Event>>, Row> {
+  static class MergeFn extends DoFn<KV<Integer, Iterable<KV<String, Iterable<Event>>>>, Row> {
     private final Merge spec;
     private final Schema stagingSchema;
     private final Counter keysChanged;
@@ -466,38 +492,34 @@ public final class Scd2 {
       conn = spec.connection().open();
     }
 
-    @StartBundle
-    public void startBundle() {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, Iterable<Event>>>> shard, MultiOutputReceiver out)
+        throws SQLException {
       pending = new ArrayList<>();
       stats = MergeStats.zero();
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, Iterable<Event>> keyed, MultiOutputReceiver out)
-        throws SQLException {
-      List<Event> changes = new ArrayList<>();
-      Event delete = null;
-      for (Event e : keyed.getValue()) {
-        if (e.isDelete()) {
-          delete = e;
-        } else {
-          changes.add(e);
+      Emitter emit = r -> out.get(HISTORY).output(r);
+      for (KV<String, Iterable<Event>> keyed : shard.getValue()) {
+        List<Event> changes = new ArrayList<>();
+        Event delete = null;
+        for (Event e : keyed.getValue()) {
+          if (e.isDelete()) {
+            delete = e;
+          } else {
+            changes.add(e);
+          }
+        }
+        // A snapshot delete applies only to keys absent from the batch.
+        if (changes.isEmpty() && delete != null) {
+          changes.add(delete);
+        }
+        pending.add(KV.of(keyed.getKey(), changes));
+        if (pending.size() >= HISTORY_LOOKUP_BATCH) {
+          flush(emit);
         }
       }
-      // A snapshot delete applies only to keys absent from the batch.
-      if (changes.isEmpty() && delete != null) {
-        changes.add(delete);
-      }
-      pending.add(KV.of(keyed.getKey(), changes));
-      if (pending.size() >= HISTORY_LOOKUP_BATCH) {
-        flush(r -> out.get(HISTORY).output(r));
-      }
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext c) throws SQLException {
-      flush(r -> c.output(HISTORY, r, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
-      c.output(STATS, stats, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+      flush(emit);
+      out.get(STATS).output(stats);
     }
 
     private interface Emitter {
