@@ -104,6 +104,7 @@ public final class Generator {
 
   private final Map<Long, Cust> custState = new HashMap<>();
   private final List<Long> changedCustomers = new ArrayList<>();
+  private final Map<Long, Boolean> lastRowRejected = new HashMap<>();
   private final Map<Long, Prod> prodState = new HashMap<>();
   private BitSet brokenCustomers;
   private BitSet brokenProducts;
@@ -560,20 +561,32 @@ public final class Generator {
         Cust c = change(customer(id), r, day0 + r.nextLong(DAY));
         custState.put(id, c);
         changedCustomers.add(id);
-        l.add(new DimRow<>(id, c, id <= 3 ? 1 : 0));
+        int exempt = id <= 3 ? 1 : 0;
+        Rng dr = Rng.of(seed, "customers#defect", id, k);
+        lastRowRejected.put(id, rejecting(dimDefect("customers", id, k, exempt, dr)));
+        l.add(new DimRow<>(id, c, exempt));
       }
       long late = dayCount(Defect.LATE_CHANGE);
       for (int i = 0; i < late && touched.size() < existing; i++) {
         long id = -1;
+        // A late change is only late against a version the loader actually holds.
         for (int t = 0; t < 5 && !changedCustomers.isEmpty(); t++) {
           long cand = changedCustomers.get(r.nextInt(changedCustomers.size()));
-          if (touched.add(cand)) {
+          if (!touched.contains(cand) && !lastRowRejected(cand)) {
+            touched.add(cand);
             id = cand;
             break;
           }
         }
+        for (int t = 0; id < 0 && t < 100; t++) {
+          long cand = 1 + r.nextLong(existing);
+          if (!touched.contains(cand) && !lastRowRejected(cand)) {
+            touched.add(cand);
+            id = cand;
+          }
+        }
         if (id < 0) {
-          id = distinct(r, existing, touched);
+          continue;
         }
         Cust cur = customer(id);
         Cust old = change(cur, r, cur.updated() - 3600 - r.nextLong(2 * DAY));
@@ -588,6 +601,7 @@ public final class Generator {
         Cust v2 = change(v1, r, t1 + 1 + r.nextLong(DAY / 2 - 1));
         custState.put(id, v2);
         changedCustomers.add(id);
+        lastRowRejected.put(id, false);
         l.add(new DimRow<>(id, v1, 2));
         l.add(new DimRow<>(id, v2, 2));
         pre.merge(Defect.SAME_DAY_VERSIONS.key(), 1L, Long::sum);
@@ -596,6 +610,12 @@ public final class Generator {
       list = l;
     }
     return writeDim(custDim, k, list, pre);
+  }
+
+  /** Whether the latest row written for a customer carries a rejecting defect. */
+  private boolean lastRowRejected(long id) {
+    Boolean b = lastRowRejected.get(id);
+    return b != null ? b : id <= customers && brokenCustomers.get((int) id);
   }
 
   private static long distinct(Rng r, long bound, Set<Long> used) {
