@@ -36,7 +36,26 @@ import picocli.CommandLine.Spec;
       "",
       "Defect knobs for --rate (row knobs: share of rows; day knobs: share of customers per day;"
           + " file knobs: share of files):",
-      "%s"
+      "  duplicate         row  0.01  exact duplicate row a few lines later",
+      "  conflict          row  0.01  same natural key (and updated_at), different content, later line",
+      "  not_null          row  0.01  a required column empty or blank",
+      "  type_error        row  0.01  unparsable date, timestamp, decimal, integer or email",
+      "  accepted_values   row  0.01  segment, category or status outside the accepted values",
+      "  negative_amount   row  0.01  completed sale with quantity <= 0, or returned with amount > 0",
+      "  future_date       row  0.01  sale timestamped days after the run date",
+      "  amount_mismatch   row  0.01  amount far from quantity x unit_price",
+      "  missing_amount    row  0.01  completed sale without amount (imputed, not a defect)",
+      "  fk_break          row  0.01  sale/traffic for a customer, product or channel that never exists",
+      "  pending_customer  row  0.01  sale for a customer who arrives in the next day's file",
+      "  outlier           row  0.005 huge quantity and amount on one of a few products",
+      "  late_sale         row  0.01  sale from one of the previous three days",
+      "  late_change       day  0.002 customer change older than the customer's current version",
+      "  same_day_versions day  0.001 two versions of one customer in one day's file",
+      "  spelling          row  0.05  12472.0 ids, upper-case emails, odd-case enums, lower-case countries, extra spaces, timestamp spellings, quotes/newlines in names",
+      "  shuffled_columns  file 0.3   columns in shuffled order, odd-case header names",
+      "  extra_column      file 0.3   an unknown extra column",
+      "  bom               file 0.3   UTF-8 BOM (CSV)",
+      "  gzip              file 0.3   gzip-compressed CSV (.csv.gz)"
     })
 public class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -101,22 +120,6 @@ public class GenerateCommand implements Callable<Integer> {
       names = "--threads",
       description = "Parallel file writers (default: number of cores, at most 4).")
   Integer threads;
-
-  /** The knob table shown in {@code --help}. */
-  public static String knobHelp() {
-    StringBuilder b = new StringBuilder();
-    for (Defect d : Defect.values()) {
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "  %-18s %-4s %5s  %s%n",
-              d.key(),
-              d.scope().name().toLowerCase(Locale.ROOT),
-              d.defaultRate(),
-              d.description()));
-    }
-    return b.toString().stripTrailing();
-  }
 
   @Override
   public Integer call() throws Exception {
