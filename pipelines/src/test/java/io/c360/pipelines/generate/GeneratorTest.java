@@ -54,7 +54,7 @@ class GeneratorTest {
   }
 
   static GeneratorConfig.Builder small(Path out) {
-    return GeneratorConfig.builder(out).scale(0.003).days(2);
+    return GeneratorConfig.builder(out).scale(0.002).days(2);
   }
 
   @Test
@@ -222,7 +222,7 @@ class GeneratorTest {
       assertThat(d.key(), r.injected(d), equalTo(0L));
     }
     assertThat(o.rules, equalTo(Map.of()));
-    assertThat(r.rows("sales", D1), equalTo(3_000L));
+    assertThat(r.rows("sales", D1), equalTo(2_000L));
   }
 
   @Test
@@ -252,6 +252,15 @@ class GeneratorTest {
     // The last day has no next day: nothing is generated to wait for it.
     assertThat(
         report.injected().get("sales").get(D3).getOrDefault("pending_customer", 0L), equalTo(0L));
+  }
+
+  @Test
+  void namesNeedRfc4180QuotingSometimes() {
+    List<String> names = landing.rows("customers", D1).stream().map(r -> r.get("name")).toList();
+    assertThat(names.stream().anyMatch(n -> n.contains(",")), is(true));
+    assertThat(names.stream().anyMatch(n -> n.contains("\"")), is(true));
+    assertThat(names.stream().anyMatch(n -> n.contains("\n")), is(true));
+    assertThat(names.stream().anyMatch(n -> n.contains("   ")), is(true));
   }
 
   @Test
