@@ -200,6 +200,37 @@ class GeneratorTest {
     assertThat(report.expectedRules("traffic").keySet(), hasItem("relationships:channel_id"));
   }
 
+  @Test
+  void expectedReconciliationAddsUpAndMatchesTheFiles() {
+    long quarantined = 0;
+    long dedup = 0;
+    long pending = 0;
+    for (EntitySpec e : Entities.ALL) {
+      for (LocalDate d : List.of(D1, D2, D3)) {
+        GenerationReport.Expected x = report.expected(e.name(), d);
+        assertThat(x.rowsRead(), equalTo((long) landing.rows(e.name(), d).size()));
+        assertThat(
+            x.rowsRead(), equalTo(x.loaded() + x.quarantined() + x.deduplicated() + x.pending()));
+        assertThat(x.loaded(), greaterThanOrEqualTo(0L));
+        quarantined += x.quarantined();
+        dedup += x.deduplicated();
+        pending += x.pending();
+      }
+    }
+    long rejectsSeen =
+        observed.rules.values().stream()
+            .flatMap(m -> m.entrySet().stream())
+            .filter(r -> !r.getKey().startsWith("relationships:"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    assertThat(quarantined, equalTo(rejectsSeen));
+    assertThat(dedup, equalTo(observed.kind(Defect.DUPLICATE) + observed.kind(Defect.CONFLICT)));
+    assertThat(
+        pending, equalTo(observed.kind(Defect.FK_BREAK) + observed.kind(Defect.PENDING_CUSTOMER)));
+    // About a dozen knobs at ~1% each: the large majority of rows still loads.
+    assertThat(report.expected("sales", D1).loaded(), greaterThan(8_000L));
+  }
+
   @ParameterizedTest
   @EnumSource(Defect.class)
   void aKnobAtZeroIsAbsent(Defect knob, @TempDir Path tmp) throws IOException {
