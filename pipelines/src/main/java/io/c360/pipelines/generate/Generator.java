@@ -170,6 +170,7 @@ public final class Generator {
         for (Future<PartResult> f : facts) {
           done.add(await(f));
         }
+        done.addAll(laterFiles(k, done));
         record(done);
       }
     } finally {
@@ -1016,7 +1017,7 @@ public final class Generator {
           } else {
             c.shop = c.shop == 0 ? 51 : c.shop + 100;
           }
-          ctx.queue(c.render(r, ctx), r, d, null);
+          ctx.conflict(c.render(r, ctx), r);
         }
         default -> {}
       }
@@ -1166,7 +1167,7 @@ public final class Generator {
                   String[] c = v.clone();
                   c[4] = Long.toString(interactions + 1);
                   c[5] = money(revenue + 100);
-                  ctx.queue(c, r, d, null);
+                  ctx.conflict(c, r);
                 }
                 default -> {}
               }
@@ -1177,6 +1178,38 @@ public final class Generator {
             }
           };
       out.add(() -> writePart(Entities.TRAFFIC, k, part, src, target, Map.of()));
+    }
+    return out;
+  }
+
+  /**
+   * Per fact entity, one last file of the day holding the conflicting re-deliveries the parts
+   * deferred, so "the later file wins" (SPEC §2) is exercised, not only "the later line".
+   */
+  private List<PartResult> laterFiles(int k, List<PartResult> parts) throws IOException {
+    List<PartResult> out = new ArrayList<>();
+    for (EntitySpec spec : List.of(Entities.SALES, Entities.TRAFFIC)) {
+      List<String[]> rows = new ArrayList<>();
+      int n = 0;
+      for (PartResult p : parts) {
+        if (p.file().entity().equals(spec.name())) {
+          rows.addAll(p.laterFile());
+          n++;
+        }
+      }
+      if (rows.isEmpty()) {
+        continue;
+      }
+      RowSource src =
+          new RowSource() {
+            int i;
+
+            @Override
+            public String[] next(PartCtx ctx) {
+              return i < rows.size() ? rows.get(i++) : null;
+            }
+          };
+      out.add(writePart(spec, k, n, src, Long.MAX_VALUE, Map.of()));
     }
     return out;
   }
@@ -1304,7 +1337,20 @@ public final class Generator {
 
     /** Whether one more base row and one extra row still fit in the part. */
     boolean roomForExtra() {
-      return target == Long.MAX_VALUE || written + extras.size() + 2 <= target;
+      return target == Long.MAX_VALUE || used() + 2 <= target;
+    }
+
+    /** Fact rows deferred to the day's last file: conflicts that a later file resolves. */
+    final List<String[]> laterFile = new ArrayList<>();
+
+    /** A same-key conflict: half a few lines later, half in the day's last file. */
+    void conflict(String[] row, Rng r) {
+      if (r.chance(0.5)) {
+        queue(row, r, Defect.CONFLICT, null);
+      } else {
+        laterFile.add(row);
+        count(Defect.CONFLICT, null);
+      }
     }
 
     void queue(String[] row, Rng r, Defect kind, String rule) {
@@ -1321,6 +1367,11 @@ public final class Generator {
       }
     }
 
+    /** Rows written or promised: queued extras and rows deferred to the later file count too. */
+    long used() {
+      return written + extras.size() + laterFile.size();
+    }
+
     boolean hasExtra() {
       return !due.isEmpty();
     }
@@ -1334,7 +1385,7 @@ public final class Generator {
     }
   }
 
-  record PartResult(FileEntry file, Map<String, Long> tally) {}
+  record PartResult(FileEntry file, Map<String, Long> tally, List<String[]> laterFile) {}
 
   private PartResult writePart(
       EntitySpec spec, int day, int part, RowSource src, long target, Map<String, Long> pre)
@@ -1410,12 +1461,11 @@ public final class Generator {
         csv
             ? new RowWriter.Csv(file, header, gzip, bom, crlf)
             : new RowWriter.Parquet(file, entity, header)) {
-      while (ctx.written < target) {
+      while (ctx.written + ctx.laterFile.size() < target) {
         String[] row;
         if (ctx.extraDue()) {
           row = ctx.pollExtra();
-        } else if (done
-            || (target != Long.MAX_VALUE && ctx.written + ctx.extras.size() >= target)) {
+        } else if (done || (target != Long.MAX_VALUE && ctx.used() >= target)) {
           if (!ctx.hasExtra()) {
             break;
           }
@@ -1452,6 +1502,6 @@ public final class Generator {
             crlf,
             shuffled,
             extra);
-    return new PartResult(fe, ctx.tally);
+    return new PartResult(fe, ctx.tally, ctx.laterFile);
   }
 }

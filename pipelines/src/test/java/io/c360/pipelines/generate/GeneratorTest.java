@@ -286,6 +286,32 @@ class GeneratorTest {
   }
 
   @Test
+  void someConflictsAreResolvedByALaterFile() {
+    for (String fact : List.of("sales", "traffic")) {
+      List<Landing.LandedFile> day =
+          landing.files(fact).stream().filter(f -> f.date().equals(D1)).toList();
+      assertThat(fact, day.size(), greaterThanOrEqualTo(2));
+      Map<String, String> firstFile = new TreeMap<>();
+      long acrossFiles = 0;
+      for (Landing.LandedFile f : day) {
+        for (Map<String, String> r : f.rows()) {
+          String key =
+              Entities.byName(fact).naturalKey().stream()
+                  .map(c -> Observed.id(r.get(c)))
+                  .collect(Collectors.joining("|"));
+          String before = firstFile.putIfAbsent(key, f.path());
+          if (before != null && !before.equals(f.path())) {
+            acrossFiles++;
+          }
+        }
+      }
+      assertThat(fact, acrossFiles, greaterThan(0L));
+    }
+    // The day's total stays the scale's figure: deferred rows replace base rows.
+    assertThat(report.rows("sales", D1), equalTo(10_000L));
+  }
+
+  @Test
   void namesNeedRfc4180QuotingSometimes() {
     List<String> names = landing.rows("customers", D1).stream().map(r -> r.get("name")).toList();
     assertThat(names.stream().anyMatch(n -> n.contains(",")), is(true));
