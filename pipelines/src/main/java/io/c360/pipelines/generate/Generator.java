@@ -1385,6 +1385,22 @@ public final class Generator {
     }
   }
 
+  /** Integers as INT64 and decimals as DOUBLE where the file's values allow; the rest strings. */
+  private static RowWriter.Parquet.Kind[] parquetKinds(EntitySpec spec, List<Integer> order) {
+    RowWriter.Parquet.Kind[] k = new RowWriter.Parquet.Kind[order.size()];
+    for (int i = 0; i < k.length; i++) {
+      int c = order.get(i);
+      ColumnType t = c < 0 ? ColumnType.STRING : spec.columns().get(c).type();
+      k[i] =
+          t == ColumnType.INTEGER
+              ? RowWriter.Parquet.Kind.LONG
+              : t == ColumnType.DECIMAL
+                  ? RowWriter.Parquet.Kind.DOUBLE
+                  : RowWriter.Parquet.Kind.STRING;
+    }
+    return k;
+  }
+
   record PartResult(FileEntry file, Map<String, Long> tally, List<String[]> laterFile) {}
 
   private PartResult writePart(
@@ -1460,7 +1476,7 @@ public final class Generator {
     try (RowWriter w =
         csv
             ? new RowWriter.Csv(file, header, gzip, bom, crlf)
-            : new RowWriter.Parquet(file, entity, header)) {
+            : new RowWriter.Parquet(file, entity, header, parquetKinds(spec, order))) {
       while (ctx.written + ctx.laterFile.size() < target) {
         String[] row;
         if (ctx.extraDue()) {

@@ -90,44 +90,101 @@ interface RowWriter extends Closeable {
   }
 
   /**
-   * Parquet with every field an optional UTF-8 string, so bad values travel as landed. Written
-   * through parquet-avro to a plain local file; the footer holds only the schema and a fixed writer
+   * Parquet through parquet-avro to a plain local file. Rows are buffered so each column's physical
+   * type can follow its content: an integer column whose values all parse is INT64, a decimal
+   * column DOUBLE, and a column holding a bad value (a type defect) stays an optional UTF-8 string,
+   * as does every id, date and timestamp. The footer holds only the schema and a fixed writer
    * version, so the bytes are deterministic.
    */
   final class Parquet implements RowWriter {
-    private final ParquetWriter<GenericRecord> writer;
-    private final Schema schema;
-    private final int fields;
+    /** Physical type of one field. */
+    enum Kind {
+      STRING,
+      LONG,
+      DOUBLE
+    }
 
-    Parquet(Path file, String entity, String[] header) throws IOException {
-      SchemaBuilder.FieldAssembler<Schema> f = SchemaBuilder.record(entity).fields();
-      for (String h : header) {
-        f = f.optionalString(h);
-      }
-      this.schema = f.endRecord();
-      this.fields = header.length;
-      Files.deleteIfExists(file);
-      this.writer =
-          AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-              .withSchema(schema)
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .withDictionaryEncoding(true)
-              .build();
+    private static final java.util.regex.Pattern INTEGER =
+        java.util.regex.Pattern.compile("-?\\d{1,18}");
+    private static final java.util.regex.Pattern DECIMAL =
+        java.util.regex.Pattern.compile("-?\\d{1,15}(\\.\\d{1,2})?");
+
+    private final Path file;
+    private final String entity;
+    private final String[] header;
+    private final Kind[] wanted;
+    private final java.util.List<String[]> rows = new java.util.ArrayList<>();
+
+    /**
+     * @param wanted per field, the type it takes when every value allows it
+     */
+    Parquet(Path file, String entity, String[] header, Kind[] wanted) {
+      this.file = file;
+      this.entity = entity;
+      this.header = header.clone();
+      this.wanted = wanted.clone();
     }
 
     @Override
-    public void write(String[] values) throws IOException {
-      GenericData.Record r = new GenericData.Record(schema);
-      for (int i = 0; i < fields; i++) {
-        String v = values[i];
-        r.put(i, v == null || v.isEmpty() ? null : v);
-      }
-      writer.write(r);
+    public void write(String[] values) {
+      rows.add(values.clone());
     }
 
     @Override
     public void close() throws IOException {
-      writer.close();
+      Kind[] kinds = new Kind[header.length];
+      for (int i = 0; i < header.length; i++) {
+        kinds[i] = wanted[i];
+        for (String[] r : rows) {
+          String v = r[i];
+          if (kinds[i] == Kind.STRING) {
+            break;
+          }
+          if (v != null && !v.isBlank()) {
+            java.util.regex.Pattern p = kinds[i] == Kind.LONG ? INTEGER : DECIMAL;
+            if (!p.matcher(v).matches()) {
+              kinds[i] = Kind.STRING;
+            }
+          }
+        }
+      }
+      SchemaBuilder.FieldAssembler<Schema> f = SchemaBuilder.record(entity).fields();
+      for (int i = 0; i < header.length; i++) {
+        f =
+            switch (kinds[i]) {
+              case LONG -> f.optionalLong(header[i]);
+              case DOUBLE -> f.optionalDouble(header[i]);
+              default -> f.optionalString(header[i]);
+            };
+      }
+      Schema schema = f.endRecord();
+      Files.deleteIfExists(file);
+      try (ParquetWriter<GenericRecord> writer =
+          AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+              .withSchema(schema)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withDictionaryEncoding(true)
+              .build()) {
+        for (String[] values : rows) {
+          GenericData.Record r = new GenericData.Record(schema);
+          for (int i = 0; i < header.length; i++) {
+            String v = values[i];
+            if (v == null || v.isEmpty() || (kinds[i] != Kind.STRING && v.isBlank())) {
+              r.put(i, null);
+            } else {
+              r.put(
+                  i,
+                  switch (kinds[i]) {
+                    case LONG -> (Object) Long.parseLong(v);
+                    case DOUBLE -> (Object) Double.parseDouble(v);
+                    default -> v;
+                  });
+            }
+          }
+          writer.write(r);
+        }
+      }
+      rows.clear();
     }
   }
 

@@ -366,9 +366,63 @@ class GeneratorTest {
     assertThat(pq.files.stream().allMatch(f -> f.path().endsWith(".parquet")), is(true));
     for (EntitySpec e : Entities.ALL) {
       for (LocalDate d : List.of(D1, D2)) {
-        assertThat(e.name() + " " + d, pq.rows(e.name(), d), equalTo(csv.rows(e.name(), d)));
+        List<Map<String, String>> a = csv.rows(e.name(), d);
+        List<Map<String, String>> b = pq.rows(e.name(), d);
+        assertThat(e.name() + " " + d, b.size(), equalTo(a.size()));
+        for (int i = 0; i < a.size(); i++) {
+          assertThat(e.name() + " " + d + " row " + i, sameValues(a.get(i), b.get(i)), is(true));
+        }
       }
     }
+    // Numbers are typed where a file's values allow; a file with a bad value keeps a string.
+    Set<String> quantityTypes =
+        pq.files("sales").stream()
+            .map(f -> f.physicalTypes().get("quantity"))
+            .collect(Collectors.toSet());
+    assertThat(quantityTypes, hasItem("LONG"));
+    assertThat(
+        pq.files("traffic").stream()
+            .map(f -> f.physicalTypes().get("revenue_eur"))
+            .collect(Collectors.toSet()),
+        hasItem("DOUBLE"));
+    assertThat(
+        pq.files("sales").stream()
+            .map(f -> f.physicalTypes().get("transaction_ts"))
+            .collect(Collectors.toSet()),
+        equalTo(Set.of("STRING")));
+  }
+
+  @Test
+  void parquetKeepsBadNumbersAsStrings(@TempDir Path tmp) throws IOException {
+    Generator.generate(
+        small(tmp).format(Format.PARQUET).rate(Defect.TYPE_ERROR, 0.2).days(1).build());
+    Landing pq = new Landing(tmp);
+    Landing.LandedFile sales = pq.files("sales").get(0);
+    assertThat(sales.physicalTypes().get("quantity"), equalTo("STRING"));
+    assertThat(sales.rows().stream().anyMatch(r -> !r.get("quantity").matches("-?\\d*")), is(true));
+  }
+
+  /** Same values, numbers compared by value (CSV 12.50 = Parquet DOUBLE 12.5), blank = null. */
+  private static boolean sameValues(Map<String, String> csvRow, Map<String, String> pqRow) {
+    if (!csvRow.keySet().equals(pqRow.keySet())) {
+      return false;
+    }
+    for (String k : csvRow.keySet()) {
+      String a = csvRow.get(k);
+      String b = pqRow.get(k);
+      if (a.equals(b) || (a.isBlank() && b.isEmpty())) {
+        continue;
+      }
+      try {
+        if (new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) == 0) {
+          continue;
+        }
+      } catch (NumberFormatException e) {
+        // not numeric: they differ
+      }
+      return false;
+    }
+    return true;
   }
 
   @Test

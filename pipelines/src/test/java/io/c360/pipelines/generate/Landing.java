@@ -43,7 +43,8 @@ final class Landing {
       boolean bom,
       boolean gzip,
       List<String> header,
-      List<Map<String, String>> rows) {}
+      List<Map<String, String>> rows,
+      Map<String, String> physicalTypes) {}
 
   final Path root;
   final List<LandedFile> files = new ArrayList<>();
@@ -97,13 +98,14 @@ final class Landing {
         rows.add(row);
       }
     }
-    return new LandedFile(rel, entity, dt, bom, gzip, header, rows);
+    return new LandedFile(rel, entity, dt, bom, gzip, header, rows, Map.of());
   }
 
   private static LandedFile readParquet(Path p, String rel, String entity, LocalDate dt)
       throws IOException {
     List<Map<String, String>> rows = new ArrayList<>();
     List<String> header = null;
+    Map<String, String> types = new TreeMap<>();
     try (ParquetReader<GenericRecord> reader =
         AvroParquetReader.<GenericRecord>builder(
                 HadoopInputFile.fromPath(
@@ -113,6 +115,16 @@ final class Landing {
       while ((r = reader.read()) != null) {
         if (header == null) {
           header = r.getSchema().getFields().stream().map(f -> f.name()).toList();
+          for (org.apache.avro.Schema.Field f : r.getSchema().getFields()) {
+            types.put(
+                key(f.name()),
+                f.schema().getTypes().stream()
+                    .filter(t -> t.getType() != org.apache.avro.Schema.Type.NULL)
+                    .findFirst()
+                    .orElseThrow()
+                    .getType()
+                    .name());
+          }
         }
         Map<String, String> row = new LinkedHashMap<>();
         for (String h : header) {
@@ -122,7 +134,7 @@ final class Landing {
         rows.add(row);
       }
     }
-    return new LandedFile(rel, entity, dt, false, false, header, rows);
+    return new LandedFile(rel, entity, dt, false, false, header, rows, types);
   }
 
   /** Header matching as SPEC §1: case-insensitive after trimming. */
