@@ -126,7 +126,14 @@ public class GenerateCommand implements Callable<Integer> {
     GeneratorConfig config = config();
     PrintWriter out = spec != null ? spec.commandLine().getOut() : new PrintWriter(System.out);
     long t0 = System.nanoTime();
-    GenerationReport report = Generator.generate(config);
+    PrintWriter progress = out;
+    GenerationReport report =
+        Generator.generate(
+            config,
+            line -> {
+              progress.println("  " + line);
+              progress.flush();
+            });
     double secs = (System.nanoTime() - t0) / 1e9;
     out.printf(
         Locale.ROOT,

@@ -49,7 +49,13 @@ import java.util.stream.Stream;
  * <p>Each file draws from its own seeded generator (entity, day, part), so parts can be written in
  * parallel without changing a byte. Rows that would be rejected in a dimension's day-1 file are
  * never referenced by facts, and pending customers always arrive clean the next day, so the counts
- * in {@link GenerationReport} reconcile with what the loader should report.
+ * in {@link GenerationReport} reconcile with what the loader should report (run with {@code
+ * --timezone} UTC: naive timestamps are written in UTC). A row carries at most one knob. Fact
+ * conflicts land half a few lines after the original and half in the day's last file ("the later
+ * file wins"); dimension conflicts keep the same {@code updated_at} a few lines later.
+ *
+ * <p>Parquet files hold the same rows and field names; integer and decimal columns are INT64 and
+ * DOUBLE unless the file holds a bad value there, everything else is an optional string.
  */
 public final class Generator {
   static final long BASE_SALES = 1_000_000L;
@@ -139,8 +145,20 @@ public final class Generator {
    * first, so a re-run leaves exactly the new files.
    */
   public static GenerationReport generate(GeneratorConfig config) throws IOException {
-    return new Generator(config).run();
+    return generate(config, line -> {});
   }
+
+  /**
+   * As {@link #generate(GeneratorConfig)}, reporting one line per finished day to {@code progress}.
+   */
+  public static GenerationReport generate(
+      GeneratorConfig config, java.util.function.Consumer<String> progress) throws IOException {
+    Generator g = new Generator(config);
+    g.progress = java.util.Objects.requireNonNull(progress, "progress");
+    return g.run();
+  }
+
+  private java.util.function.Consumer<String> progress = line -> {};
 
   private GenerationReport run() throws IOException {
     Files.createDirectories(cfg.output());
@@ -172,6 +190,13 @@ public final class Generator {
         }
         done.addAll(laterFiles(k, done));
         record(done);
+        long dayRows = 0;
+        for (Map<LocalDate, Long> byDate : rows.values()) {
+          dayRows += byDate.getOrDefault(dt, 0L);
+        }
+        progress.accept(
+            String.format(
+                Locale.ROOT, "day %d/%d %s: %,d rows written", k, cfg.days(), dt, dayRows));
       }
     } finally {
       pool.shutdownNow();

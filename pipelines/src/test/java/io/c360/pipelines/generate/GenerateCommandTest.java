@@ -84,6 +84,7 @@ class GenerateCommandTest {
             "parquet");
     assertThat(err.toString(), code, equalTo(0));
     assertThat(out.toString(), containsString("sales"));
+    assertThat(out.toString(), containsString("day 2/2 2024-02-29"));
     JsonNode json = new ObjectMapper().readTree(tmp.resolve("_generator.json").toFile());
     assertThat(json.at("/arguments/seed").asLong(), equalTo(7L));
     assertThat(json.at("/arguments/format").asText(), equalTo("parquet"));
