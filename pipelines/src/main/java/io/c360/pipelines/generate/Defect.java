@@ -12,7 +12,8 @@ public enum Defect {
   CONFLICT(
       Scope.ROW,
       0.01,
-      "same natural key (customers/products: and updated_at), different content, later line"),
+      "same natural key (customers/products: and updated_at), different content, in a later line"
+          + " or (facts) in the day's last file"),
   NOT_NULL(Scope.ROW, 0.01, "a required column left empty or blank (not_null:<column>)"),
   TYPE_ERROR(
       Scope.ROW, 0.01, "an unparsable date, timestamp, decimal, integer or email (type:<column>)"),
