@@ -247,6 +247,12 @@ public final class Generator {
           }
         }
       }
+      // An empty dt= folder is an error for the loader (SPEC §1); writing recreates it.
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isEmpty()) {
+          Files.delete(dir);
+        }
+      }
     }
   }
 

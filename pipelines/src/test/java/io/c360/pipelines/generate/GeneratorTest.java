@@ -82,11 +82,14 @@ class GeneratorTest {
   @Test
   void rerunIntoTheSameFolderLeavesExactlyTheNewFiles(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("out");
-    Generator.generate(small(out).partRows(500).build());
+    // First a one-day run on D2 (channels land on D2), then D1..D2 (channels on D1 only): only
+    // the dt= folders of the run's dates are replaced, and a folder left empty is removed.
+    Generator.generate(small(out).start(D2).days(1).partRows(500).format(Format.PARQUET).build());
     Generator.generate(small(out).build());
     Path fresh = tmp.resolve("fresh");
     Generator.generate(small(fresh).build());
     assertThat(Landing.digests(out), equalTo(Landing.digests(fresh)));
+    assertThat(Files.exists(out.resolve("channels/dt=" + D2)), is(false));
   }
 
   @Test
