@@ -477,7 +477,6 @@ public final class Generator {
       new Dim<>(Entities.CUSTOMERS) {
         @Override
         String[] render(Cust c, Rng r, PartCtx ctx) {
-          boolean sp = false;
           String[] v = new String[10];
           v[0] = id(c.id(), r, ctx);
           v[1] = id(c.account(), r, ctx);
@@ -503,7 +502,7 @@ public final class Generator {
         @Override
         Cust conflict(Cust c, Rng r) {
           Cust moved = change(c, r, c.updated());
-          if (moved.city() == null || moved.city().equals(c.city())) {
+          if (moved.equals(c)) {
             moved =
                 new Cust(
                     c.id(),
@@ -517,9 +516,8 @@ public final class Generator {
                     c.created(),
                     c.updated());
           }
-          Cust out = moved;
-          custState.put(c.id(), out);
-          return out;
+          custState.put(c.id(), moved);
+          return moved;
         }
       };
 
