@@ -237,7 +237,7 @@ class GeneratorTest {
   @ParameterizedTest
   @EnumSource(Defect.class)
   void aKnobAtZeroIsAbsent(Defect knob, @TempDir Path tmp) throws IOException {
-    GenerationReport r = Generator.generate(small(tmp).rate(knob, 0).build());
+    GenerationReport r = Generator.generate(small(tmp).scale(0.001).rate(knob, 0).build());
     Observed o = new Observed(new Landing(tmp));
     assertThat(r.injected(knob), equalTo(0L));
     assertThat(o.kind(knob), equalTo(0L));
