@@ -23,8 +23,8 @@ final class CsvSplitter {
   private CsvSplitter() {}
 
   /**
-   * Boundaries after the header record, at least {@code splitBytes} apart, each right after a
-   * {@code \n} outside quotes. The boundary list never includes offset 0.
+   * Record starts after the header record, at least {@code splitBytes} apart, each right after a
+   * {@code \n} outside quotes; never offset 0 nor the end of the input.
    */
   static List<Boundary> boundaries(InputStream in, char delimiter, long splitBytes)
       throws IOException {
@@ -33,7 +33,6 @@ final class CsvSplitter {
     long pos = 0;
     long lines = 0; // line terminators seen before pos
     long lastSplit = 0;
-    boolean headerDone = false;
     boolean inQuotes = false;
     boolean pendingQuote = false; // saw a quote inside a quoted field; decided by the next byte
     boolean fieldStart = true;
@@ -80,17 +79,18 @@ final class CsvSplitter {
           fieldStart = true;
         } else if (b == '\n' || cr) {
           fieldStart = true;
-          if (b == '\n') {
-            if (headerDone && pos + 1 - lastSplit >= splitBytes) {
-              out.add(new Boundary(pos + 1, lines + 1));
-              lastSplit = pos + 1;
-            }
-            headerDone = true;
+          // The first record ends the header, so the earliest cut is right after the header.
+          if (b == '\n' && pos + 1 - lastSplit >= splitBytes) {
+            out.add(new Boundary(pos + 1, lines + 1));
+            lastSplit = pos + 1;
           }
         } else {
           fieldStart = false;
         }
       }
+    }
+    if (!out.isEmpty() && out.get(out.size() - 1).offset() == pos) {
+      out.remove(out.size() - 1); // a cut at the very end would be an empty range
     }
     return out;
   }
