@@ -25,12 +25,13 @@ import org.apache.commons.csv.CSVRecord;
  *
  * <p>Failures, each one quarantined row: {@code parse:csv} (a syntax error such as an unterminated
  * quote or text after a closing quote, or a record with more or fewer fields than the header; the
- * record holds the raw text of its lines) and {@code parse:encoding} (a record with bytes that are
- * not UTF-8, shown as U+FFFD). After a syntax error parsing resumes on the next physical line after
- * the error, or, for a quote left open until the end of the file, on the line after the record's
- * first line, so one bad quote costs one record, not the rest of the file. Blank lines hold no data
- * and are skipped (counted). A read error of the file itself (a truncated gzip, an I/O error) fails
- * the file with an {@link IngestException}.
+ * record holds the raw text of its first line) and {@code parse:encoding} (a record with bytes that
+ * are not UTF-8, shown as U+FFFD). After a syntax error the record's first physical line is
+ * quarantined and parsing resumes on the next line, so a stray quote costs one line, not the rest
+ * of the file; if that line was the start of a genuine multi-line record, its remaining lines are
+ * parsed on their own and end up quarantined too (more rejects, never a silent loss). Blank lines
+ * hold no data and are skipped (counted). A read error of the file itself (a truncated gzip, an I/O
+ * error) fails the file with an {@link IngestException}.
  */
 class ParseCsvFn extends DoFn<CsvRange, Row> {
   static final String RULE_CSV = "parse:csv";
@@ -120,11 +121,9 @@ class ParseCsvFn extends DoFn<CsvRange, Row> {
         }
         String msg = cause.getMessage();
         boolean openQuoteAtEof = msg != null && msg.contains("EOF reached before encapsulated");
-        long errorLine = firstLine + parser.getCurrentLineNumber();
-        long next = openQuoteAtEof ? start + 1 : Math.max(errorLine + 1, start + 1);
         return new SyntaxError(
             start,
-            next,
+            start + 1,
             (openQuoteAtEof ? "quote opened on line " + start + " is never closed" : "bad CSV")
                 + " ("
                 + msg
