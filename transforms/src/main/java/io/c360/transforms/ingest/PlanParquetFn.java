@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * Per Parquet file: reads the footer, matches field names to the entity's columns like a CSV
  * header, refuses fields that are not scalar (a group, a repeated field, INT96), reports unknown
  * fields once, and emits one {@link ParquetSlice} per row group so row groups are read in parallel.
+ *
+ * <p>Why not {@code ParquetIO.parseFilesGenericRecords}: its parse function sees a record but not
+ * the file or row index, and lineage needs both. This uses the same parquet-avro reader ParquetIO
+ * uses, split by row group as ParquetIO's splittable read does, over Beam file systems.
  */
 class PlanParquetFn extends DoFn<MatchResult.Metadata, ParquetSlice> {
   private static final Logger LOG = LoggerFactory.getLogger(PlanParquetFn.class);
