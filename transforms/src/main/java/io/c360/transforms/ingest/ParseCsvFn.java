@@ -30,8 +30,10 @@ import org.apache.commons.csv.CSVRecord;
  * quarantined and parsing resumes on the next line, so a stray quote costs one line, not the rest
  * of the file; if that line was the start of a genuine multi-line record, its remaining lines are
  * parsed on their own and end up quarantined too (more rejects, never a silent loss). Blank lines
- * hold no data and are skipped (counted). A read error of the file itself (a truncated gzip, an I/O
- * error) fails the file with an {@link IngestException}.
+ * hold no data and are skipped (counted). Invalid UTF-8 is a per-record reject rather than a file
+ * failure so one mis-encoded name does not stop a day; a literal U+FFFD in the input cannot be told
+ * apart and is rejected too. A read error of the file itself (a truncated gzip, an I/O error) fails
+ * the file with an {@link IngestException}.
  */
 class ParseCsvFn extends DoFn<CsvRange, Row> {
   static final String RULE_CSV = "parse:csv";
