@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(beamArgs);
         args.add("--runDate=" + d);
         args.add("--input=" + landing.toAbsolutePath());
-        C360Options options = DailyRun.options(args.toArray(new String[0]));
+        C360Options options = RunCommand.parse(args);
         RunSummary s = DailyRun.execute(options, wh, System.out);
         if (s.exitCode() != 0) {
           failures++;

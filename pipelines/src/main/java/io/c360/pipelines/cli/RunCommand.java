@@ -35,7 +35,15 @@ public final class RunCommand implements Callable<Integer> {
 
   static C360Options parse(List<String> args) {
     PipelineOptionsFactory.register(C360Options.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+    List<String> all = new ArrayList<>(args);
+    // The Direct runner's per-element immutability/encodability checks are test aids that cost
+    // ~10x in speed and a copy of every bundle in memory; a user's run turns them off unless asked.
+    for (String check : new String[] {"--enforceImmutability", "--enforceEncodability"}) {
+      if (all.stream().noneMatch(a -> a.startsWith(check))) {
+        all.add(check + "=false");
+      }
+    }
+    return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
         .withValidation()
         .as(C360Options.class);
   }

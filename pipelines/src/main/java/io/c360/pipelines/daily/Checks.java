@@ -248,7 +248,7 @@ public final class Checks {
                 .sql()
                 .replace(":run", Long.toString(ctx.runId()))
                 .replace(":prev", Long.toString(prev))
-                .replace(":day_end", "?");
+                .replace(":day_end", "?::timestamptz");
         long failing, total;
         String[] samples;
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -2,7 +2,10 @@ package io.c360.pipelines.daily;
 
 import io.c360.pipelines.db.Migrations;
 import io.c360.pipelines.db.Warehouse;
+import io.c360.transforms.ingest.IngestException;
+import io.c360.transforms.ingest.Partition;
 import io.c360.transforms.ingest.ReadEntity;
+import io.c360.transforms.ingest.S3Setup;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Quarantine;
@@ -24,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -65,7 +67,7 @@ public final class DailyRun {
     if (options.getCsvDelimiter().length() != 1) {
       throw new IllegalArgumentException("--csvDelimiter must be one character");
     }
-    FileSystems.setDefaultPipelineOptions(options);
+    S3Setup.configure(options); // file systems for local, s3:// (path-style if asked) and gs://
     Migrations.migrate(wh.connection());
 
     try (RunRecorder recorder = RunRecorder.lock(wh.connection(), options.getWaitForLock())) {
@@ -79,14 +81,12 @@ public final class DailyRun {
       try {
         List<EntitySpec> present = new ArrayList<>();
         for (EntitySpec e : Entities.ALL) {
-          ReadEntity.Partition part = ReadEntity.partition(options.getInput(), e, runDate);
-          if (!part.exists()) {
+          Partition part = ReadEntity.partition(options.getInput(), e, runDate);
+          if (part.isAbsent()) {
             out.printf("  %-9s skipped: no folder %s%n", e.name(), part.folder());
             summary.skipped(e.name());
-          } else if (part.files().isEmpty()) {
-            throw new IllegalStateException(
-                "folder " + part.folder() + " has no data files (*.csv, *.csv.gz, *.parquet)");
           } else {
+            part.requireFiles(); // an empty folder is an error naming it
             present.add(e);
           }
         }
@@ -145,7 +145,10 @@ public final class DailyRun {
         s.print(out, wh);
         return s;
       } catch (Exception e) {
-        RunSummary s = summary.failed(Instant.now(), e);
+        // A bad file surfaces deep in the runner's exception chain; its message names file and
+        // rule.
+        IngestException bad = IngestException.findIn(e);
+        RunSummary s = summary.failed(Instant.now(), bad != null ? bad : e);
         recorder.finish(runId, "failed", Quarantine.toJson(s.countsJson()), s.message());
         s.print(out, wh);
         return s;

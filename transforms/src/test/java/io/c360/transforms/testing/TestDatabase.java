@@ -82,14 +82,16 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
       } catch (SQLException e) {
         throw new IOException(e);
       }
-      try (Connection c = pg.getDatabase("postgres", "c360_template").getConnection();
-          Statement st = c.createStatement()) {
-        for (Path script : migrations()) {
-          st.execute(Files.readString(script));
-        }
-      } catch (SQLException e) {
-        throw new IOException("migrations failed", e);
-      }
+      // The same Flyway migration as `c360 migrate`, so runs under test find a managed schema.
+      Path dir = migrations().get(0).getParent();
+      org.flywaydb.core.Flyway.configure()
+          .dataSource(pg.getDatabase("postgres", "c360_template"))
+          .locations("filesystem:" + dir)
+          .schemas("ops")
+          .createSchemas(true)
+          .table("flyway_schema_history")
+          .load()
+          .migrate();
       server = pg;
     }
     return server;
