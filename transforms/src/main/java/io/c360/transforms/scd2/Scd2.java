@@ -235,7 +235,7 @@ public final class Scd2 {
         }
       }
       KvCoder<String, Event> eventCoder =
-          KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Event.class));
+          KvCoder.of(StringUtf8Coder.of(), Scd2History.EventCoder.of());
 
       PCollection<Long> cleared =
           input
@@ -271,8 +271,7 @@ public final class Scd2 {
                   KvCoder.of(
                       VarIntCoder.of(),
                       KvCoder.of(
-                          StringUtf8Coder.of(),
-                          IterableCoder.of(SerializableCoder.of(Event.class)))))
+                          StringUtf8Coder.of(), IterableCoder.of(Scd2History.EventCoder.of()))))
               .apply("GroupShards", GroupByKey.create())
               .apply(
                   "MergeHistories",

@@ -15,6 +15,7 @@ import java.util.Random;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -106,6 +107,7 @@ public final class Scd2MergeBench {
   private static List<Row> changes(Random random, int keys, int versions, int changed, int run) {
     int[] picked = random.ints(1, keys + 1).distinct().limit(changed).toArray();
     List<Row> rows = new ArrayList<>(changed);
+    Schema schema = Entities.CUSTOMERS.typedSchema();
     for (int i = 0; i < picked.length; i++) {
       int k = picked[i];
       Instant updatedAt =
@@ -114,7 +116,7 @@ public final class Scd2MergeBench {
               : Instant.parse("2020-01-15T00:00:00Z")
                   .plus(Duration.ofDays(30L * random.nextInt(versions)));
       rows.add(
-          Row.withSchema(Entities.CUSTOMERS.typedSchema())
+          Row.withSchema(schema)
               .withFieldValue(EntitySpec.SOURCE_FILE, "bench.csv")
               .withFieldValue(EntitySpec.LINE_NO, (long) i + 2)
               .withFieldValue("customer_id", "c" + k)
