@@ -45,6 +45,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Computes every mart of SPEC §4 for one as_of from the dw inputs, as {@link MartRow}s.
@@ -135,11 +136,9 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     }
     LocalDate d = asOf();
     Periods periods = Periods.of(d);
-    PCollection<Sale> sales = input.get(SALES).setCoder(SerializableCoder.of(Sale.class));
-    PCollection<CustomerVersion> customers =
-        input.get(CUSTOMERS).setCoder(SerializableCoder.of(CustomerVersion.class));
-    PCollection<TrafficRow> traffic =
-        input.get(TRAFFIC).setCoder(SerializableCoder.of(TrafficRow.class));
+    PCollection<Sale> sales = input.get(SALES);
+    PCollection<CustomerVersion> customers = input.get(CUSTOMERS);
+    PCollection<TrafficRow> traffic = input.get(TRAFFIC);
     List<PCollection<MartRow>> outputs = new ArrayList<>();
 
     // Per customer: history, per-period revenue, customer_360, segment changes.
@@ -269,6 +268,22 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     long orders;
     long customers;
     long units;
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      if (!(other instanceof Totals o)) {
+        return false;
+      }
+      return java.util.Objects.equals(revenue, o.revenue)
+          && java.util.Objects.equals(orders, o.orders)
+          && java.util.Objects.equals(customers, o.customers)
+          && java.util.Objects.equals(units, o.units);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(revenue, orders, customers, units);
+    }
   }
 
   private static final TupleTag<BigDecimal> T_REVENUE = new TupleTag<>() {};
@@ -379,6 +394,21 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       this.customerId = customerId;
       this.revenue = revenue;
       this.everyMonthPositive = everyMonthPositive;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      if (!(other instanceof CustomerWindow o)) {
+        return false;
+      }
+      return java.util.Objects.equals(customerId, o.customerId)
+          && java.util.Objects.equals(revenue, o.revenue)
+          && java.util.Objects.equals(everyMonthPositive, o.everyMonthPositive);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(customerId, revenue, everyMonthPositive);
     }
   }
 

@@ -55,4 +55,40 @@ public final class CustomerVersion implements Serializable {
   boolean validJustBefore(Instant end) {
     return validFrom.isBefore(end) && !validTo.isBefore(end);
   }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    if (!(other instanceof CustomerVersion o)) {
+      return false;
+    }
+    return java.util.Objects.equals(customerId, o.customerId)
+        && java.util.Objects.equals(accountId, o.accountId)
+        && java.util.Objects.equals(name, o.name)
+        && java.util.Objects.equals(email, o.email)
+        && java.util.Objects.equals(city, o.city)
+        && java.util.Objects.equals(country, o.country)
+        && java.util.Objects.equals(segment, o.segment)
+        && java.util.Objects.equals(industry, o.industry)
+        && java.util.Objects.equals(createdDate, o.createdDate)
+        && java.util.Objects.equals(validFrom, o.validFrom)
+        && java.util.Objects.equals(validTo, o.validTo)
+        && java.util.Objects.equals(deleted, o.deleted);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        customerId,
+        accountId,
+        name,
+        email,
+        city,
+        country,
+        segment,
+        industry,
+        createdDate,
+        validFrom,
+        validTo,
+        deleted);
+  }
 }

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Small CombineFns of the KPI stage. */
 final class KpiCombines {
@@ -78,6 +79,20 @@ final class KpiCombines {
 
     NavigableMap<BigDecimal, Long> quantities() {
       return quantities;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      if (!(other instanceof Histograms o)) {
+        return false;
+      }
+      return java.util.Objects.equals(amounts, o.amounts)
+          && java.util.Objects.equals(quantities, o.quantities);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(amounts, quantities);
     }
   }
 

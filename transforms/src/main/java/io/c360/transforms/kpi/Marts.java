@@ -22,6 +22,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -33,6 +34,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -159,7 +161,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     .withQuery(SALES_SQL)
                     .withParameterSetter(new MonthParameters(d))
                     .withRowMapper(new SaleMapper())
-                    .withCoder(SerializableCoder.of(Sale.class)));
+                    .withCoder(SerializableCoder.of(Sale.class))
+                    // the month ranges are already spread by SpreadSalesMonths
+                    .withOutputParallelization(false));
     PCollection<CustomerVersion> customers =
         input.apply(
             "ReadCustomerVersions",
@@ -185,15 +189,17 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
             .apply("ComputeMarts", ComputeMarts.forAsOf(d).withTimezone(timezone()));
 
     String loadId = UUID.randomUUID().toString();
+    // Rows are regrouped into a few shards first: runners may hand a ParDo after many GroupByKeys
+    // tiny bundles, and PgCopyWrite commits one COPY per bundle.
     PCollection<Long> staged =
         rows.apply(
-                "ToStagedRows",
-                MapElements.into(TypeDescriptors.rows())
-                    .via(
-                        r ->
-                            Row.withSchema(STAGED)
-                                .addValues(r.table().tableName(), r.rowKey(), r.toJson())
-                                .build()))
+                "ShardMartRows",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.integers(), TypeDescriptor.of(MartRow.class)))
+                    .via(r -> KV.of(Math.floorMod(r.rowKey().hashCode(), STAGE_SHARDS), r)))
+            .apply("GroupMartRowShards", GroupByKey.create())
+            .apply("ToStagedRows", ParDo.of(new ToStagedRowsFn()))
             .setRowSchema(STAGED)
             .apply(
                 "StageMartRows",
@@ -208,6 +214,20 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
         .apply("AfterStaging", Wait.on(staged))
         .apply("ReplaceMarts", ParDo.of(new ReplaceFn(pg, d)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  static final int STAGE_SHARDS = 8;
+
+  static final class ToStagedRowsFn extends DoFn<KV<Integer, Iterable<MartRow>>, Row> {
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<MartRow>> shard, OutputReceiver<Row> out) {
+      for (MartRow r : shard.getValue()) {
+        out.output(
+            Row.withSchema(STAGED)
+                .addValues(r.table().tableName(), r.rowKey(), r.toJson())
+                .build());
+      }
+    }
   }
 
   /** One transaction: for every mart, delete as_of = D and insert the staged rows. */

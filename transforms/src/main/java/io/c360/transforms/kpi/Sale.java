@@ -67,4 +67,36 @@ public final class Sale implements Serializable {
   BigDecimal revenue() {
     return countsRevenue() ? amount : BigDecimal.ZERO;
   }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    if (!(other instanceof Sale o)) {
+      return false;
+    }
+    return java.util.Objects.equals(transactionId, o.transactionId)
+        && java.util.Objects.equals(orderId, o.orderId)
+        && java.util.Objects.equals(customerId, o.customerId)
+        && java.util.Objects.equals(productId, o.productId)
+        && java.util.Objects.equals(salesDate, o.salesDate)
+        && java.util.Objects.equals(quantity, o.quantity)
+        && java.util.Objects.equals(amount, o.amount)
+        && java.util.Objects.equals(status, o.status)
+        && java.util.Objects.equals(industryAtSale, o.industryAtSale)
+        && java.util.Objects.equals(categoryAtSale, o.categoryAtSale);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        transactionId,
+        orderId,
+        customerId,
+        productId,
+        salesDate,
+        quantity,
+        amount,
+        status,
+        industryAtSale,
+        categoryAtSale);
+  }
 }
