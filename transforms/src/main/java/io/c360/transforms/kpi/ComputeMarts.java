@@ -20,13 +20,10 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -286,73 +283,89 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     }
   }
 
-  private static final TupleTag<BigDecimal> T_REVENUE = new TupleTag<>() {};
-  private static final TupleTag<Long> T_UNITS = new TupleTag<>() {};
-  private static final TupleTag<Long> T_ORDERS = new TupleTag<>() {};
-  private static final TupleTag<Long> T_CUSTOMERS = new TupleTag<>() {};
-
-  /** Group totals with exact distinct counts (Distinct on (group, id) pairs, then count). */
+  /**
+   * Group totals in one combine: revenue of revenue-counting sales; units, distinct orders and
+   * distinct customers of completed sales. The distinct sets of one group (a day, a month, a
+   * product) are held in memory, which bounds the group size this handles.
+   */
   static PCollection<KV<String, Totals>> groupTotals(
       String prefix, PCollection<KV<String, Sale>> in) {
-    PCollection<KV<String, BigDecimal>> revenue =
-        in.apply(
-                prefix + "Revenue",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
-                    .via(kv -> KV.of(kv.getKey(), kv.getValue().revenue())))
-            .apply(prefix + "SumRevenue", Combine.perKey(KpiCombines::sum));
-    PCollection<KV<String, Long>> units =
-        in.apply(
-                prefix + "Units",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-                    .via(
-                        kv ->
-                            KV.of(
-                                kv.getKey(),
-                                kv.getValue().completed() ? kv.getValue().quantity : 0L)))
-            .apply(prefix + "SumUnits", Sum.longsPerKey());
-    PCollection<KV<String, Sale>> completed =
-        in.apply(prefix + "Completed", Filter.by(kv -> kv.getValue().completed()));
-    PCollection<KV<String, Long>> orders =
-        completed
-            .apply(
-                prefix + "OrderKeys",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                    .via(kv -> KV.of(kv.getKey(), kv.getValue().orderKey())))
-            .apply(prefix + "DistinctOrders", Distinct.create())
-            .apply(prefix + "OrderGroups", Keys.create())
-            .apply(prefix + "CountOrders", Count.perElement());
-    PCollection<KV<String, Long>> buyers =
-        completed
-            .apply(
-                prefix + "CustomerKeys",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                    .via(kv -> KV.of(kv.getKey(), kv.getValue().customerId)))
-            .apply(prefix + "DistinctCustomers", Distinct.create())
-            .apply(prefix + "CustomerGroups", Keys.create())
-            .apply(prefix + "CountCustomers", Count.perElement());
-    return KeyedPCollectionTuple.of(T_REVENUE, revenue)
-        .and(T_UNITS, units)
-        .and(T_ORDERS, orders)
-        .and(T_CUSTOMERS, buyers)
-        .apply(prefix + "JoinTotals", CoGroupByKey.create())
-        .apply(prefix + "Totals", ParDo.of(new JoinTotalsFn()));
+    return in.apply(prefix + "Totals", Combine.perKey(new TotalsCombineFn()));
   }
 
-  static final class JoinTotalsFn extends DoFn<KV<String, CoGbkResult>, KV<String, Totals>> {
-    @ProcessElement
-    public void process(
-        @Element KV<String, CoGbkResult> e, OutputReceiver<KV<String, Totals>> out) {
+  @org.apache.beam.sdk.coders.DefaultCoder(SerializableCoder.class)
+  static final class TotalsAcc implements Serializable {
+    BigDecimal revenue = BigDecimal.ZERO;
+    long units;
+    HashSet<String> orders = new HashSet<>();
+    HashSet<String> customers = new HashSet<>();
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof TotalsAcc o
+          && revenue.equals(o.revenue)
+          && units == o.units
+          && orders.equals(o.orders)
+          && customers.equals(o.customers);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(revenue, units, orders, customers);
+    }
+  }
+
+  static final class TotalsCombineFn extends Combine.CombineFn<Sale, TotalsAcc, Totals> {
+    @Override
+    public TotalsAcc createAccumulator() {
+      return new TotalsAcc();
+    }
+
+    @Override
+    public TotalsAcc addInput(TotalsAcc acc, Sale s) {
+      acc.revenue = acc.revenue.add(s.revenue());
+      if (s.completed()) {
+        acc.units += s.quantity;
+        acc.orders.add(s.orderKey());
+        acc.customers.add(s.customerId);
+      }
+      return acc;
+    }
+
+    @Override
+    public TotalsAcc mergeAccumulators(Iterable<TotalsAcc> accs) {
+      TotalsAcc out = new TotalsAcc();
+      for (TotalsAcc a : accs) {
+        out.revenue = out.revenue.add(a.revenue);
+        out.units += a.units;
+        out.orders.addAll(a.orders);
+        out.customers.addAll(a.customers);
+      }
+      return out;
+    }
+
+    @Override
+    public Totals extractOutput(TotalsAcc acc) {
       Totals t = new Totals();
-      t.revenue = e.getValue().getOnly(T_REVENUE, BigDecimal.ZERO);
-      t.units = e.getValue().getOnly(T_UNITS, 0L);
-      t.orders = e.getValue().getOnly(T_ORDERS, 0L);
-      t.customers = e.getValue().getOnly(T_CUSTOMERS, 0L);
-      out.output(KV.of(e.getKey(), t));
+      t.revenue = acc.revenue;
+      t.units = acc.units;
+      t.orders = acc.orders.size();
+      t.customers = acc.customers.size();
+      return t;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<TotalsAcc> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
+      return SerializableCoder.of(TotalsAcc.class);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Totals> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
+      return SerializableCoder.of(Totals.class);
     }
   }
 

@@ -4,7 +4,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import io.c360.transforms.testing.TestDatabase;
 import java.io.IOException;
@@ -65,6 +64,7 @@ class KpiMartsIT implements Serializable {
     DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
     options.setRunner(DirectRunner.class);
     options.setTargetParallelism(2);
+    options.setEnforceEncodability(true);
     Pipeline p = Pipeline.create(options);
     PCollection<KV<String, Long>> written =
         Marts.computeAndReplace(p, DB.connection(), asOf, KpiFixture.TZ);
@@ -181,17 +181,17 @@ class KpiMartsIT implements Serializable {
                     + "'"),
             greaterThan(0L));
       }
-      List<String> customers = new ArrayList<>();
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT customer_id FROM mart.segment_changes_12m WHERE as_of = '2025-04-01'")) {
-        while (rs.next()) {
-          customers.add(rs.getString(1));
-        }
-      }
-      // C0011 changed segment at 2025-04-01 00:00 (valid at D); C0012's change is from D + 1
-      assertThat(customers, hasItem("C0011"));
-      assertThat(customers.contains("C0012"), equalTo(false));
+      // C0011's segment changes at 2025-04-01 00:00 Berlin (valid at D = 2025-04-01); C0012's at
+      // 2025-04-02 00:00, so it is a change only for later as_of dates
+      String change =
+          "SELECT count(*) FROM mart.segment_changes_12m WHERE as_of = '%s' AND customer_id = '%s'"
+              + " AND change_date = '%s'";
+      assertThat(
+          scalar(st, String.format(change, "2025-04-01", "C0011", "2025-04-01")), equalTo(1L));
+      assertThat(
+          scalar(st, String.format(change, "2025-04-01", "C0012", "2025-04-02")), equalTo(0L));
+      assertThat(
+          scalar(st, String.format(change, "2025-05-15", "C0012", "2025-04-02")), equalTo(1L));
     }
   }
 
