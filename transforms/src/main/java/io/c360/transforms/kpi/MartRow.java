@@ -1,0 +1,141 @@
+package io.c360.transforms.kpi;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One row of a mart for one as_of: the values of {@link MartTable#columns()} in order. Values are
+ * String, BigDecimal, Long, Integer, LocalDate, Instant or null.
+ */
+@DefaultCoder(SerializableCoder.class)
+public final class MartRow implements Serializable {
+  private final MartTable table;
+  private final LocalDate asOf;
+  private final Object[] values;
+
+  private MartRow(MartTable table, LocalDate asOf, Object[] values) {
+    if (values.length != table.columns().size()) {
+      throw new IllegalArgumentException(
+          table.tableName() + " has " + table.columns().size() + " columns, got " + values.length);
+    }
+    this.table = table;
+    this.asOf = Objects.requireNonNull(asOf, "asOf");
+    this.values = values;
+  }
+
+  public static MartRow of(MartTable table, LocalDate asOf, @Nullable Object... values) {
+    return new MartRow(table, asOf, values.clone());
+  }
+
+  public MartTable table() {
+    return table;
+  }
+
+  public LocalDate asOf() {
+    return asOf;
+  }
+
+  public @Nullable Object get(String column) {
+    int i = table.columns().indexOf(column);
+    if (i < 0) {
+      throw new IllegalArgumentException(table.tableName() + " has no column " + column);
+    }
+    return values[i];
+  }
+
+  public List<Object> values() {
+    return Arrays.asList(values.clone());
+  }
+
+  /** The primary key (after as_of) as one string, unique within the mart and as_of. */
+  public String rowKey() {
+    StringBuilder b = new StringBuilder();
+    for (String k : table.keyColumns()) {
+      if (b.length() > 0) {
+        b.append('\u001f');
+      }
+      b.append(text(get(k)));
+    }
+    return b.toString();
+  }
+
+  /** The row as a JSON object keyed by column name, for jsonb_populate_record. */
+  public String toJson() {
+    StringBuilder b = new StringBuilder("{\"as_of\":\"").append(asOf).append('"');
+    List<String> cols = table.columns();
+    for (int i = 0; i < cols.size(); i++) {
+      b.append(",\"").append(cols.get(i)).append("\":");
+      Object v = values[i];
+      if (v == null) {
+        b.append("null");
+      } else if (v instanceof BigDecimal || v instanceof Long || v instanceof Integer) {
+        b.append(text(v));
+      } else {
+        appendJsonString(b, text(v));
+      }
+    }
+    return b.append('}').toString();
+  }
+
+  private static String text(@Nullable Object v) {
+    if (v == null) {
+      return "";
+    }
+    if (v instanceof BigDecimal) {
+      return ((BigDecimal) v).toPlainString();
+    }
+    if (v instanceof String
+        || v instanceof Long
+        || v instanceof Integer
+        || v instanceof LocalDate
+        || v instanceof Instant) {
+      return v.toString();
+    }
+    throw new IllegalArgumentException("unsupported mart value type: " + v.getClass());
+  }
+
+  private static void appendJsonString(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof MartRow r
+        && r.table == table
+        && r.asOf.equals(asOf)
+        && Arrays.equals(r.values, values);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(table, asOf, Arrays.hashCode(values));
+  }
+
+  @Override
+  public String toString() {
+    return table.tableName() + toJson();
+  }
+}
