@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
@@ -150,7 +151,7 @@ class DailyRunIT {
 
   @Test
   @Order(3)
-  void reRunningADateChangesNothingInTheWarehouse() throws Exception {
+  void reRunningADateChangesNothingInTheWarehouseOrTheMarts() throws Exception {
     String before = dumpWarehouse();
     RunSummary s = run("2025-03-31");
     assertThat(s.message(), s.status(), is("succeeded"));
@@ -231,14 +232,21 @@ class DailyRunIT {
 
   private static String dumpWarehouse() throws Exception {
     List<String> all = new ArrayList<>();
-    for (String t :
-        List.of(
-            "dw.dim_customer",
-            "dw.dim_product",
-            "dw.dim_channel",
-            "dw.fact_sales",
-            "dw.fact_traffic",
-            "dw.dim_date")) {
+    List<String> tables =
+        new ArrayList<>(
+            List.of(
+                "dw.dim_customer",
+                "dw.dim_product",
+                "dw.dim_channel",
+                "dw.fact_sales",
+                "dw.fact_traffic",
+                "dw.dim_date"));
+    tables.addAll(
+        strings(
+            "SELECT 'mart.' || table_name FROM information_schema.tables WHERE table_schema ="
+                + " 'mart' AND table_type = 'BASE TABLE' ORDER BY 1"));
+    assertThat("every mart is compared", tables.size(), greaterThan(20));
+    for (String t : tables) {
       all.add(t);
       all.addAll(strings("SELECT x::text FROM " + t + " x WHERE true ORDER BY 1"));
     }
