@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.c360.pipelines.testing.LandingZone;
 import io.c360.pipelines.testing.RunnerComparison;
+import io.c360.pipelines.testing.RunnerOptions;
 import io.c360.pipelines.testing.WarehouseSnapshot;
 import io.c360.transforms.testing.TestDatabase;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class RunnerEquivalence {
     RunnerComparison.runDays(runner, options, input, days, runnerDb.connection());
     RunnerComparison.runDays(
         "DirectRunner",
-        io.c360.pipelines.testing.RunnerOptions::direct,
+        RunnerOptions::direct,
         input,
         days,
         directDb.connection());

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,7 +135,7 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   private void script(Duration timeout, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of("bash", script().toString()));
+    List<String> cmd = new ArrayList<>(List.of("bash", script().toString()));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--dir", dir.toString()));
     Path out = dir.resolve("cluster-sh-" + args[0] + ".out");

@@ -35,6 +35,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -71,13 +72,13 @@ public final class RepresentativePipeline implements Serializable {
           .addInt64Field("quantity")
           .addDecimalField("amount")
           .addStringField("status")
-          .addLogicalTypeField("sales_date", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
+          .addLogicalTypeField("sales_date", SqlTypes.DATE)
           .build();
 
   static final Schema DAILY_SALES =
       Schema.builder()
-          .addLogicalTypeField("as_of", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
-          .addLogicalTypeField("sales_date", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
+          .addLogicalTypeField("as_of", SqlTypes.DATE)
+          .addLogicalTypeField("sales_date", SqlTypes.DATE)
           .addDecimalField("revenue")
           .addInt64Field("orders")
           .addInt64Field("customers")
@@ -86,7 +87,7 @@ public final class RepresentativePipeline implements Serializable {
 
   static final Schema TOP_CUSTOMER =
       Schema.builder()
-          .addLogicalTypeField("as_of", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
+          .addLogicalTypeField("as_of", SqlTypes.DATE)
           .addInt32Field("rank")
           .addStringField("customer_id")
           .addDecimalField("revenue")
@@ -95,7 +96,7 @@ public final class RepresentativePipeline implements Serializable {
   static final Schema DIM_DATE =
       Schema.builder()
           .addInt32Field("date_key")
-          .addLogicalTypeField("date", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
+          .addLogicalTypeField("date", SqlTypes.DATE)
           .addInt16Field("year")
           .addInt16Field("quarter")
           .addInt16Field("month")
@@ -103,9 +104,9 @@ public final class RepresentativePipeline implements Serializable {
           .addInt16Field("iso_week")
           .addInt16Field("day_of_week")
           .addLogicalTypeField(
-              "month_start", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
+              "month_start", SqlTypes.DATE)
           .addLogicalTypeField(
-              "quarter_start", org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE)
+              "quarter_start", SqlTypes.DATE)
           .addBooleanField("is_weekend")
           .build();
 
