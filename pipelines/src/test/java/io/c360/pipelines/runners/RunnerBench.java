@@ -31,8 +31,7 @@ class RunnerBench implements Serializable {
   @TempDir static Path landing;
   @TempDir static Path tiny;
 
-  @RegisterExtension
-  static final TestDatabase DB = new TestDatabase();
+  @RegisterExtension static final TestDatabase DB = new TestDatabase();
 
   @Test
   void timeEachRunner() throws Exception {

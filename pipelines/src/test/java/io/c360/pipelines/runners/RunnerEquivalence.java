@@ -47,11 +47,7 @@ final class RunnerEquivalence {
 
     RunnerComparison.runDays(runner, options, input, days, runnerDb.connection());
     RunnerComparison.runDays(
-        "DirectRunner",
-        RunnerOptions::direct,
-        input,
-        days,
-        directDb.connection());
+        "DirectRunner", RunnerOptions::direct, input, days, directDb.connection());
 
     Map<String, List<List<String>>> onRunner;
     Map<String, List<List<String>>> onDirect;

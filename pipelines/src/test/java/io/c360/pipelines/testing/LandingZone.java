@@ -16,7 +16,7 @@ import java.util.Random;
  * quotes and newlines, and malformed rows whose rule the test knows in advance.
  */
 public final class LandingZone {
-  /** A row written to be rejected: file name, line number (header = 1) and the rule it breaks. */
+  /** A row written to be rejected: file, record number (header = 1) and the rule it breaks. */
   public record Malformed(String file, long line, String rule) {}
 
   private LandingZone() {}
@@ -35,7 +35,9 @@ public final class LandingZone {
       try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         // Column order differs from the entity contract on purpose: matching is by header name.
         w.write("Transaction_ID,customer_id,order_id,quantity,amount,status,transaction_ts,note\n");
-        long line = 2; // the header is line 1; a record's line is where it starts
+        // Record number with the header as 1: quoted newlines in `note` make it differ from the
+        // physical line, which the representative pipeline does not track.
+        long line = 2;
         for (int i = 0; i < rowsPerFile; i++) {
           String id = day + "-" + f + "-" + i;
           String customer = "C" + (1 + rnd.nextInt(60));

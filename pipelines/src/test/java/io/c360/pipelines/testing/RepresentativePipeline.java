@@ -103,10 +103,8 @@ public final class RepresentativePipeline implements Serializable {
           .addInt16Field("day")
           .addInt16Field("iso_week")
           .addInt16Field("day_of_week")
-          .addLogicalTypeField(
-              "month_start", SqlTypes.DATE)
-          .addLogicalTypeField(
-              "quarter_start", SqlTypes.DATE)
+          .addLogicalTypeField("month_start", SqlTypes.DATE)
+          .addLogicalTypeField("quarter_start", SqlTypes.DATE)
           .addBooleanField("is_weekend")
           .build();
 
@@ -215,7 +213,8 @@ public final class RepresentativePipeline implements Serializable {
                   .build()
                   .parse(r)) {
         for (CSVRecord rec : csv) {
-          long line = rec.getRecordNumber() + 1; // header is line 1
+          // Record number with the header as 1 (the daily pipeline's ingest tracks physical lines).
+          long line = rec.getRecordNumber() + 1;
           Map<String, String> raw = new LinkedHashMap<>();
           rec.toMap().forEach((k, v) -> raw.put(k.trim().toLowerCase(Locale.ROOT), v));
           String rule = null;
