@@ -84,7 +84,11 @@ classpath() {
   local cp="$dir/classpath.txt"
   if [[ ! -s "$cp" || "$here/pom.xml" -nt "$cp" ]]; then
     echo "resolving the Flink classpath with Maven (deploy/flink/pom.xml)..." >&2
-    mvn -B -q -Dstyle.color=never -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp" >&2
+    local out
+    if ! out="$(mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp" 2>&1)"; then
+      echo "$out" >&2
+      exit 1
+    fi
   fi
   cat "$cp"
 }
