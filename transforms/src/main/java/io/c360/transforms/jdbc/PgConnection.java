@@ -2,7 +2,7 @@ package io.c360.transforms.jdbc;
 
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Properties;
@@ -13,6 +13,8 @@ import org.apache.beam.sdk.io.jdbc.JdbcIO;
  * serialized pipeline (as with JdbcIO) but never into options, display data, logs or toString.
  */
 public final class PgConnection implements Serializable {
+  private static final Driver DRIVER = new org.postgresql.Driver();
+
   private final String jdbcUrl;
   private final String user;
   private final String password;
@@ -47,7 +49,13 @@ public final class PgConnection implements Serializable {
     }
     p.setProperty("reWriteBatchedInserts", "true");
     p.setProperty("ApplicationName", "c360");
-    return DriverManager.getConnection(jdbcUrl, p);
+    // Not DriverManager: on a Flink cluster the driver sits in the job's child-first class loader,
+    // which DriverManager (initialised from the system class loader) never sees.
+    Connection c = DRIVER.connect(jdbcUrl, p);
+    if (c == null) {
+      throw new SQLException("the PostgreSQL driver rejected the URL " + redact(jdbcUrl));
+    }
+    return c;
   }
 
   /** A plain (unpooled) DataSource on the same target, for Flyway and tools. */

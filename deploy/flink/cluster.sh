@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# A standalone Flink 1.19 session cluster on this machine, built from Maven jars (no Flink
+# distribution needed): one JobManager JVM and one TaskManager JVM, both bound to 127.0.0.1.
+#
+#   deploy/flink/cluster.sh start  [--port 8081] [--rpc-port 6123] [--slots 2] [--dir DIR]
+#   deploy/flink/cluster.sh status [--port 8081] [--dir DIR]
+#   deploy/flink/cluster.sh stop   [--dir DIR]
+#
+# Then: ./c360 run --runner=FlinkRunner --flinkMaster=localhost:8081 --parallelism=2 ...
+# Needs only Java 17 and Maven. DIR (default deploy/flink/.cluster) holds the config, the cached
+# classpath, pid files, logs and Flink's temporary directories.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+port=8081
+rpc_port=6123
+slots=2
+dir="${C360_FLINK_DIR:-$here/.cluster}"
+timeout_s=120
+
+usage() {
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --port) port="$2"; shift 2 ;;
+    --port=*) port="${1#*=}"; shift ;;
+    --rpc-port) rpc_port="$2"; shift 2 ;;
+    --rpc-port=*) rpc_port="${1#*=}"; shift ;;
+    --slots) slots="$2"; shift 2 ;;
+    --slots=*) slots="${1#*=}"; shift ;;
+    --dir) dir="$2"; shift 2 ;;
+    --dir=*) dir="${1#*=}"; shift ;;
+    --timeout) timeout_s="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "unknown option: $1" >&2; usage ;;
+  esac
+done
+
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+conf="$dir/conf"
+log="$dir/log"
+
+# Same JVM flags as Flink's own config.yaml for Java 17 (Kryo and Pekko reflect into the JDK).
+java_opens=(
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED
+  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+)
+
+http_get() {
+  if command -v curl >/dev/null; then
+    curl -fsS --max-time 5 "http://127.0.0.1:$port$1" 2>/dev/null
+    return
+  fi
+  # No curl: plain HTTP/1.0 over bash's /dev/tcp.
+  local resp
+  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+  resp="$(cat <&3)"
+  exec 3>&-
+  [[ "$resp" == "HTTP/1."?" 200"* ]] || return 1
+  printf '%s' "${resp#*$'\r\n\r\n'}"
+}
+
+classpath() {
+  local cp="$dir/classpath.txt"
+  if [[ ! -s "$cp" || "$here/pom.xml" -nt "$cp" ]]; then
+    echo "resolving the Flink classpath with Maven (deploy/flink/pom.xml)..." >&2
+    local out
+    if ! out="$(mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp" 2>&1)"; then
+      echo "$out" >&2
+      exit 1
+    fi
+  fi
+  cat "$cp"
+}
+
+write_config() {
+  mkdir -p "$conf" "$log" "$dir/tmp" "$dir/blob" "$dir/web"
+  # Every TaskManager memory component is explicit: the Flink shell scripts normally derive them
+  # (BashJavaUtils) and TaskManagerRunner refuses to start without them.
+  cat >"$conf/config.yaml" <<EOF
+jobmanager.rpc.address: 127.0.0.1
+jobmanager.rpc.port: $rpc_port
+jobmanager.bind-host: 127.0.0.1
+jobmanager.memory.process.size: 1024m
+jobmanager.memory.heap.size: 512m
+jobmanager.memory.off-heap.size: 128m
+jobmanager.memory.jvm-metaspace.size: 256m
+jobmanager.memory.jvm-overhead.min: 128m
+jobmanager.memory.jvm-overhead.max: 128m
+rest.address: 127.0.0.1
+rest.bind-address: 127.0.0.1
+rest.port: $port
+taskmanager.host: 127.0.0.1
+taskmanager.bind-host: 127.0.0.1
+taskmanager.numberOfTaskSlots: $slots
+taskmanager.cpu.cores: $slots
+taskmanager.memory.framework.heap.size: 128m
+taskmanager.memory.task.heap.size: 768m
+taskmanager.memory.managed.size: 128m
+taskmanager.memory.framework.off-heap.size: 128m
+taskmanager.memory.task.off-heap.size: 0m
+taskmanager.memory.network.min: 256m
+taskmanager.memory.network.max: 256m
+taskmanager.memory.jvm-metaspace.size: 256m
+taskmanager.memory.jvm-overhead.min: 192m
+taskmanager.memory.jvm-overhead.max: 192m
+parallelism.default: $slots
+high-availability.type: NONE
+io.tmp.dirs: $dir/tmp
+blob.storage.directory: $dir/blob
+web.tmpdir: $dir/web
+web.upload.dir: $dir/web
+classloader.check-leaked-classloader: false
+EOF
+}
+
+pid_alive() {
+  [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+start_jvm() {
+  local name="$1" main="$2"
+  shift 2
+  nohup java "${java_opens[@]}" "$@" \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+    -Dorg.slf4j.simpleLogger.showDateTime=true \
+    -Dlog.file="$log/$name.log" \
+    -cp "$cp" "$main" --configDir "$conf" >"$log/$name.log" 2>&1 </dev/null &
+  echo $! >"$dir/$name.pid"
+}
+
+ready() {
+  # Ready = the REST API answers and a TaskManager is registered with free slots.
+  local o
+  o="$(http_get /overview)" || return 1
+  [[ "$o" =~ \"taskmanagers\":([0-9]+) ]] && ((BASH_REMATCH[1] > 0)) || return 1
+  [[ "$o" =~ \"slots-available\":([0-9]+) ]] && ((BASH_REMATCH[1] > 0)) || return 1
+}
+
+start() {
+  if pid_alive "$dir/jobmanager.pid" || pid_alive "$dir/taskmanager.pid"; then
+    echo "already running (pids in $dir); stop it first" >&2
+    exit 1
+  fi
+  cp="$(classpath)"
+  write_config
+  start_jvm jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    -Xms512m -Xmx512m -XX:MaxMetaspaceSize=256m
+  # Heap = framework + task heap; direct = framework + task off-heap + network (as Flink computes).
+  start_jvm taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    -Xms896m -Xmx896m -XX:MaxDirectMemorySize=384m -XX:MaxMetaspaceSize=256m
+  local deadline=$((SECONDS + timeout_s))
+  until ready; do
+    for p in jobmanager taskmanager; do
+      if ! pid_alive "$dir/$p.pid"; then
+        echo "the $p exited; last lines of $log/$p.log:" >&2
+        tail -n 30 "$log/$p.log" >&2
+        stop >/dev/null
+        exit 1
+      fi
+    done
+    if ((SECONDS > deadline)); then
+      echo "cluster not ready after ${timeout_s}s; logs in $log" >&2
+      stop >/dev/null
+      exit 1
+    fi
+    sleep 1
+  done
+  echo "Flink session cluster ready: --flinkMaster=localhost:$port (web UI http://127.0.0.1:$port, logs $log)"
+}
+
+stop() {
+  local p pid
+  for p in taskmanager jobmanager; do
+    if pid_alive "$dir/$p.pid"; then
+      pid="$(cat "$dir/$p.pid")"
+      kill "$pid"
+      for _ in $(seq 1 30); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+      done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      echo "stopped $p ($pid)"
+    fi
+    rm -f "$dir/$p.pid"
+  done
+}
+
+status() {
+  local p rc=0
+  for p in jobmanager taskmanager; do
+    if pid_alive "$dir/$p.pid"; then
+      echo "$p running (pid $(cat "$dir/$p.pid"))"
+    else
+      echo "$p not running"
+      rc=1
+    fi
+  done
+  if o="$(http_get /overview)"; then
+    echo "REST http://127.0.0.1:$port/overview: $o"
+  else
+    echo "REST http://127.0.0.1:$port not answering"
+    rc=1
+  fi
+  return $rc
+}
+
+case "$cmd" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) usage ;;
+esac
