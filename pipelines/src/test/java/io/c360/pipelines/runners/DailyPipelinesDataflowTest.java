@@ -1,0 +1,86 @@
+package io.c360.pipelines.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import com.google.api.services.dataflow.model.Job;
+import io.c360.pipelines.daily.LoadPipeline;
+import io.c360.pipelines.daily.RunContext;
+import io.c360.pipelines.testing.DataflowTranslation;
+import io.c360.transforms.kpi.Marts;
+import io.c360.transforms.model.Entities;
+import io.c360.transforms.scd2.Scd2;
+import io.c360.transforms.testing.TestDatabase;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.beam.runners.dataflow.DataflowPipelineTranslator;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 7, offline: both Beam pipelines of the daily run (load and KPI), built for every entity and
+ * snapshot customers, translate into Dataflow job specifications through the real DataflowRunner
+ * (fake GCS utility and client), with stable human step names and deterministic grouping keys. What
+ * Dataflow itself would then do with the job is not proven here.
+ */
+class DailyPipelinesDataflowTest implements Serializable {
+  @RegisterExtension static final TestDatabase DB = new TestDatabase();
+
+  private static final LocalDate DAY = LocalDate.of(2025, 3, 31);
+
+  @Test
+  void loadPipelineTranslates() throws Exception {
+    DataflowPipelineOptions options = DataflowTranslation.offlineOptions();
+    Pipeline p = Pipeline.create(options);
+    RunContext ctx = new RunContext(1, DAY, DAY, ZoneId.of("UTC"), DB.connection());
+    LoadPipeline.setup(
+        p,
+        ctx,
+        Entities.ALL,
+        DataflowTranslation.BUCKET + "/landing",
+        ',',
+        true,
+        Scd2.Mode.SNAPSHOT);
+    check(
+        p,
+        options,
+        "load",
+        List.of("ReadSales", "CleanSales", "DedupSales", "MergeDimCustomer", "LoadFacts"));
+  }
+
+  @Test
+  void kpiPipelineTranslates() throws Exception {
+    DataflowPipelineOptions options = DataflowTranslation.offlineOptions();
+    Pipeline p = Pipeline.create(options);
+    Marts.computeAndReplace(p, DB.connection(), DAY, ZoneId.of("UTC"));
+    check(p, options, "kpi", List.of("Marts"));
+  }
+
+  private static void check(
+      Pipeline p, DataflowPipelineOptions options, String name, List<String> stages)
+      throws Exception {
+    DataflowTranslation.assertStableNamesAndDeterministicKeys(p);
+    Job job = DataflowTranslation.translate(p, options);
+    Files.writeString(
+        Path.of("target", "dataflow-" + name + "-job.json"),
+        DataflowPipelineTranslator.jobToString(job));
+    List<String> steps = DataflowTranslation.stepNames(job);
+    assertThat(steps, not(empty()));
+    assertThat("step names are unique", new HashSet<>(steps).size(), equalTo(steps.size()));
+    HashSet<String> top = new HashSet<>();
+    steps.forEach(s -> top.add(s.split("/", 2)[0]));
+    for (String s : stages) {
+      assertThat(top, hasItem(s));
+    }
+  }
+}
