@@ -115,12 +115,16 @@ taskmanager.bind-host: 127.0.0.1
 taskmanager.numberOfTaskSlots: $slots
 taskmanager.cpu.cores: $slots
 taskmanager.memory.framework.heap.size: 128m
-taskmanager.memory.task.heap.size: 768m
+taskmanager.memory.task.heap.size: 1024m
 taskmanager.memory.managed.size: 128m
 taskmanager.memory.framework.off-heap.size: 128m
 taskmanager.memory.task.off-heap.size: 0m
-taskmanager.memory.network.min: 256m
-taskmanager.memory.network.max: 256m
+taskmanager.memory.network.min: 512m
+taskmanager.memory.network.max: 512m
+# c360 runs Flink batch jobs with BATCH_FORCED (blocking exchanges; see RunnerDefaults). Each
+# blocking partition of the sort shuffle reserves this many buffers (Flink's default, 512, exhausts
+# the pool when a daily load's many partitions are live at once).
+taskmanager.network.sort-shuffle.min-buffers: 64
 taskmanager.memory.jvm-metaspace.size: 256m
 taskmanager.memory.jvm-overhead.min: 192m
 taskmanager.memory.jvm-overhead.max: 192m
@@ -168,7 +172,7 @@ start() {
     -Xms512m -Xmx512m -XX:MaxMetaspaceSize=256m
   # Heap = framework + task heap; direct = framework + task off-heap + network (as Flink computes).
   start_jvm taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    -Xms896m -Xmx896m -XX:MaxDirectMemorySize=384m -XX:MaxMetaspaceSize=256m
+    -Xms1152m -Xmx1152m -XX:MaxDirectMemorySize=640m -XX:MaxMetaspaceSize=256m
   local deadline=$((SECONDS + timeout_s))
   until ready; do
     for p in jobmanager taskmanager; do

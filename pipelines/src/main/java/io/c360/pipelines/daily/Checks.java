@@ -61,7 +61,7 @@ public final class Checks {
               Severity.error,
               null,
               "SELECT count(*), (SELECT count(DISTINCT customer_id) FROM dw.dim_customer),"
-                  + " (array_agg(customer_id))[1:5] FROM (SELECT customer_id FROM dw.dim_customer"
+                  + " (array_agg(customer_id ORDER BY customer_id))[1:5] FROM (SELECT customer_id FROM dw.dim_customer"
                   + " WHERE is_current GROUP BY customer_id HAVING count(*) > 1) x"),
           new Check(
               "scd2_intervals",
@@ -69,7 +69,7 @@ public final class Checks {
               "valid_from",
               Severity.error,
               null,
-              "SELECT count(*), (SELECT count(*) FROM dw.dim_customer), (array_agg(customer_id))[1:5]"
+              "SELECT count(*), (SELECT count(*) FROM dw.dim_customer), (array_agg(customer_id ORDER BY customer_id))[1:5]"
                   + " FROM (SELECT customer_id, valid_to, lead(valid_from) OVER (PARTITION BY"
                   + " customer_id ORDER BY valid_from) AS next_from FROM dw.dim_customer) x WHERE"
                   + " next_from IS NOT NULL AND next_from <> valid_to"),
@@ -79,7 +79,7 @@ public final class Checks {
               "valid_from",
               Severity.error,
               null,
-              "SELECT count(*), (SELECT count(*) FROM dw.dim_product), (array_agg(product_id))[1:5]"
+              "SELECT count(*), (SELECT count(*) FROM dw.dim_product), (array_agg(product_id ORDER BY product_id))[1:5]"
                   + " FROM (SELECT product_id, valid_to, lead(valid_from) OVER (PARTITION BY"
                   + " product_id ORDER BY valid_from) AS next_from FROM dw.dim_product) x WHERE"
                   + " next_from IS NOT NULL AND next_from <> valid_to"),
@@ -91,7 +91,7 @@ public final class Checks {
               null,
               "SELECT count(*) FILTER (WHERE segment IS NOT NULL AND segment NOT IN ("
                   + SEGMENTS
-                  + ")), count(*), (array_agg(customer_id) FILTER (WHERE segment IS NOT NULL AND"
+                  + ")), count(*), (array_agg(customer_id ORDER BY customer_id) FILTER (WHERE segment IS NOT NULL AND"
                   + " segment NOT IN ("
                   + SEGMENTS
                   + ")))[1:5] FROM dw.dim_customer WHERE run_id = :run"),
@@ -103,7 +103,7 @@ public final class Checks {
               null,
               "SELECT count(*) FILTER (WHERE status NOT IN ("
                   + STATUSES
-                  + ")), count(*), (array_agg(transaction_id) FILTER (WHERE status NOT IN ("
+                  + ")), count(*), (array_agg(transaction_id ORDER BY transaction_id) FILTER (WHERE status NOT IN ("
                   + STATUSES
                   + ")))[1:5] FROM staging.sales WHERE run_id = :run"),
           new Check(
@@ -113,7 +113,7 @@ public final class Checks {
               Severity.error,
               null,
               "SELECT count(*), (SELECT count(*) FROM staging.sales WHERE run_id = :run),"
-                  + " (array_agg(transaction_id))[1:5] FROM (SELECT transaction_id FROM"
+                  + " (array_agg(transaction_id ORDER BY transaction_id))[1:5] FROM (SELECT transaction_id FROM"
                   + " staging.sales WHERE run_id = :run GROUP BY 1 HAVING count(*) > 1) x"),
           new Check(
               "not_null",
@@ -121,7 +121,7 @@ public final class Checks {
               "product_id",
               Severity.warn,
               0.05,
-              "SELECT count(*) FILTER (WHERE product_id IS NULL), count(*), (array_agg(transaction_id)"
+              "SELECT count(*) FILTER (WHERE product_id IS NULL), count(*), (array_agg(transaction_id ORDER BY transaction_id)"
                   + " FILTER (WHERE product_id IS NULL))[1:5] FROM staging.sales WHERE run_id = :run"),
           new Check(
               "relationships",
@@ -131,7 +131,7 @@ public final class Checks {
               0.02,
               "SELECT count(*) FILTER (WHERE last_run_id = :run AND first_run_id = :run),"
                   + " (SELECT count(*) FROM staging.sales WHERE run_id = :run),"
-                  + " (array_agg(natural_key) FILTER (WHERE first_run_id = :run))[1:5] FROM"
+                  + " (array_agg(natural_key ORDER BY natural_key) FILTER (WHERE first_run_id = :run))[1:5] FROM"
                   + " dq.pending_rows WHERE entity = 'sales'"),
           new Check(
               "relationships",
@@ -141,7 +141,7 @@ public final class Checks {
               0.02,
               "SELECT count(*) FILTER (WHERE last_run_id = :run AND first_run_id = :run),"
                   + " (SELECT count(*) FROM staging.traffic WHERE run_id = :run),"
-                  + " (array_agg(natural_key) FILTER (WHERE first_run_id = :run))[1:5] FROM"
+                  + " (array_agg(natural_key ORDER BY natural_key) FILTER (WHERE first_run_id = :run))[1:5] FROM"
                   + " dq.pending_rows WHERE entity = 'traffic'"),
           new Check(
               "freshness",
@@ -171,7 +171,7 @@ public final class Checks {
                   + " amount IS NOT NULL), q AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER"
                   + " BY amount) q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY amount) q3 FROM"
                   + " s) SELECT count(*) FILTER (WHERE amount < q1 - 1.5 * (q3 - q1) OR amount > q3"
-                  + " + 1.5 * (q3 - q1)), count(*), (array_agg(transaction_id) FILTER (WHERE amount"
+                  + " + 1.5 * (q3 - q1)), count(*), (array_agg(transaction_id ORDER BY transaction_id) FILTER (WHERE amount"
                   + " < q1 - 1.5 * (q3 - q1) OR amount > q3 + 1.5 * (q3 - q1)))[1:5] FROM s, q"),
           new Check(
               "outliers_zscore",
@@ -182,7 +182,7 @@ public final class Checks {
               "WITH s AS (SELECT transaction_id, amount FROM staging.sales WHERE run_id = :run AND"
                   + " amount IS NOT NULL), z AS (SELECT avg(amount) m, stddev_samp(amount) sd FROM"
                   + " s) SELECT count(*) FILTER (WHERE sd > 0 AND abs(amount - m) / sd >= 3),"
-                  + " count(*), (array_agg(transaction_id) FILTER (WHERE sd > 0 AND abs(amount - m)"
+                  + " count(*), (array_agg(transaction_id ORDER BY transaction_id) FILTER (WHERE sd > 0 AND abs(amount - m)"
                   + " / sd >= 3))[1:5] FROM s, z"));
 
   private Checks() {}

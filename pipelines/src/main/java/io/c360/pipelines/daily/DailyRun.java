@@ -67,6 +67,7 @@ public final class DailyRun {
     if (options.getCsvDelimiter().length() != 1) {
       throw new IllegalArgumentException("--csvDelimiter must be one character");
     }
+    RunnerDefaults.apply(options);
     S3Setup.configure(options); // file systems for local, s3:// (path-style if asked) and gs://
     Migrations.migrate(wh.connection());
 

@@ -63,7 +63,7 @@ class DailyPipelinesDataflowTest implements Serializable {
     DataflowPipelineOptions options = DataflowTranslation.offlineOptions();
     Pipeline p = Pipeline.create(options);
     Marts.computeAndReplace(p, DB.connection(), DAY, ZoneId.of("UTC"));
-    check(p, options, "kpi", List.of("Marts"));
+    check(p, options, "kpi", List.of("ComputeAndReplaceMarts"));
   }
 
   private static void check(

@@ -68,7 +68,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <pre>{@code
  * PCollection<MartRow> rows = PCollectionTuple.of(ComputeMarts.SALES, sales)
  *     .and(ComputeMarts.CUSTOMERS, customers).and(ComputeMarts.TRAFFIC, traffic)
- *     .apply("ComputeMarts", ComputeMarts.forAsOf(asOf).withTimezone(tz));
+ *     .apply("ComputeEveryMart", ComputeMarts.forAsOf(asOf).withTimezone(tz));
  * }</pre>
  */
 @AutoValue

@@ -51,7 +51,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <pre>{@code
  * PCollection<KV<String, Long>> written =
- *     p.apply("Marts", Marts.forAsOf(asOf).withConnection(pg).withTimezone(tz));
+ *     p.apply("ComputeAndReplaceMarts", Marts.forAsOf(asOf).withConnection(pg).withTimezone(tz));
  * // or: Marts.computeAndReplace(p, pg, asOf, tz);
  * }</pre>
  */
@@ -123,7 +123,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
   /** Wires the whole KPI stage into {@code p}; returns (mart, rows written) after the commit. */
   public static PCollection<KV<String, Long>> computeAndReplace(
       Pipeline p, PgConnection pg, LocalDate asOf, ZoneId tz) {
-    return p.apply("Marts", forAsOf(asOf).withConnection(pg).withTimezone(tz));
+    return p.apply("ComputeAndReplaceMarts", forAsOf(asOf).withConnection(pg).withTimezone(tz));
   }
 
   @Override
@@ -186,7 +186,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
         PCollectionTuple.of(ComputeMarts.SALES, sales)
             .and(ComputeMarts.CUSTOMERS, customers)
             .and(ComputeMarts.TRAFFIC, traffic)
-            .apply("ComputeMarts", ComputeMarts.forAsOf(d).withTimezone(timezone()));
+            .apply("ComputeEveryMart", ComputeMarts.forAsOf(d).withTimezone(timezone()));
 
     String loadId = UUID.randomUUID().toString();
     // Rows are regrouped into a few shards first: runners may hand a ParDo after many GroupByKeys

@@ -265,7 +265,7 @@ public final class Scd2 {
       Schema stagingSchema = stagingSchema(dimension());
       PCollectionTuple merged =
           events
-              .apply("GroupByKey", GroupByKey.create())
+              .apply("GroupEventsByKey", GroupByKey.create())
               .apply("ShardKeys", ParDo.of(new ShardFn()))
               .setCoder(
                   KvCoder.of(
