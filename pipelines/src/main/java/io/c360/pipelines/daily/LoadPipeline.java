@@ -6,14 +6,11 @@ import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.Quarantine;
 import io.c360.transforms.scd2.DimensionSpec;
 import io.c360.transforms.scd2.Scd2;
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -49,7 +46,6 @@ public final class LoadPipeline {
       char delimiter,
       boolean keepRaw,
       Scd2.Mode customersMode) {
-    Map<String, PCollection<Row>> staged = new LinkedHashMap<>();
     List<PCollection<?>> dimensionsDone = new ArrayList<>();
     List<PCollection<Row>> rejects = new ArrayList<>();
 
@@ -104,7 +100,6 @@ public final class LoadPipeline {
                   .withConnection(ctx.pg())
                   .withConstant("run_id", ctx.runId())
                   .withConflictColumns("run_id", "source_file", "line_no"));
-      staged.put(e.name(), kept);
 
       if (e == Entities.CUSTOMERS || e == Entities.PRODUCTS) {
         DimensionSpec dim =
@@ -153,11 +148,7 @@ public final class LoadPipeline {
         .apply(
             name + "Keys",
             MapElements.into(TypeDescriptors.strings())
-                .via(
-                    r ->
-                        r.getString(Quarantine.SCHEMA.getField(1).getName())
-                            + "\n"
-                            + r.getInt64("line_no")))
+                .via(r -> r.getString(EntitySpec.SOURCE_FILE) + "\n" + r.getInt64("line_no")))
         .apply(name, Distinct.create());
   }
 
