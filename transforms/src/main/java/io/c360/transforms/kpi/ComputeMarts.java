@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -186,12 +187,19 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
         window.apply(
             "IqrQuantityAnomalies",
             ParDo.of(new IqrFn(d, histogramView)).withSideInputs(histogramView)));
-    outputs.add(
-        window
-            .apply("SalesWithProduct", Filter.by(s -> s.productId != null))
+    // Per-product moments as a combine, then one pass over the sales with them as a side input:
+    // a grouped Iterable may be read only once on Flink batch, and a product's sales need not fit
+    // in memory.
+    PCollection<Sale> withProduct =
+        window.apply("SalesWithProduct", Filter.by(s -> s.productId != null));
+    PCollectionView<Map<String, Moments>> moments =
+        withProduct
             .apply("KeyByProduct", keyed(s -> s.productId, Sale.class))
-            .apply("GroupByProduct", GroupByKey.create())
-            .apply("ZScoreAmountAnomalies", ParDo.of(new ZScoreFn(d))));
+            .apply("AmountMomentsPerProduct", Combine.perKey(new MomentsFn()))
+            .apply("MomentsView", View.asMap());
+    outputs.add(
+        withProduct.apply(
+            "ZScoreAmountAnomalies", ParDo.of(new ZScoreFn(d, moments)).withSideInputs(moments)));
     outputs.add(
         window
             .apply(
@@ -712,45 +720,102 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     }
   }
 
-  static final class ZScoreFn extends DoFn<KV<String, Iterable<Sale>>, MartRow> {
+  /** Count, Σx and Σx² of sale amounts: exact, so the z-scores match PostgreSQL's. */
+  static final class Moments implements Serializable {
+    long n;
+    BigDecimal sum = BigDecimal.ZERO;
+    BigDecimal sumSq = BigDecimal.ZERO;
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof Moments o
+          && n == o.n
+          && sum.compareTo(o.sum) == 0
+          && sumSq.compareTo(o.sumSq) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(n);
+    }
+  }
+
+  static final class MomentsFn extends Combine.CombineFn<Sale, Moments, Moments> {
+    @Override
+    public Moments createAccumulator() {
+      return new Moments();
+    }
+
+    @Override
+    public Moments addInput(Moments acc, Sale s) {
+      acc.n++;
+      acc.sum = acc.sum.add(s.amount);
+      acc.sumSq = acc.sumSq.add(s.amount.multiply(s.amount));
+      return acc;
+    }
+
+    @Override
+    public Moments mergeAccumulators(Iterable<Moments> accs) {
+      Moments out = new Moments();
+      for (Moments a : accs) {
+        out.n += a.n;
+        out.sum = out.sum.add(a.sum);
+        out.sumSq = out.sumSq.add(a.sumSq);
+      }
+      return out;
+    }
+
+    @Override
+    public Moments extractOutput(Moments acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Moments> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
+      return SerializableCoder.of(Moments.class);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Moments> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
+      return SerializableCoder.of(Moments.class);
+    }
+  }
+
+  static final class ZScoreFn extends DoFn<Sale, MartRow> {
     static final int MIN_SALES = 10;
     private final LocalDate asOf;
+    private final PCollectionView<Map<String, Moments>> moments;
 
-    ZScoreFn(LocalDate asOf) {
+    ZScoreFn(LocalDate asOf, PCollectionView<Map<String, Moments>> moments) {
       this.asOf = asOf;
+      this.moments = moments;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Sale>> e, OutputReceiver<MartRow> out) {
-      long n = 0;
-      BigDecimal sum = BigDecimal.ZERO;
-      BigDecimal sumSq = BigDecimal.ZERO;
-      for (Sale s : e.getValue()) {
-        n++;
-        sum = sum.add(s.amount);
-        sumSq = sumSq.add(s.amount.multiply(s.amount));
-      }
-      if (n < MIN_SALES) {
+    public void process(@Element Sale s, ProcessContext c) {
+      Moments m = c.sideInput(moments).get(s.productId);
+      if (m == null || m.n < MIN_SALES) {
         return;
       }
-      BigDecimal mean = sum.divide(BigDecimal.valueOf(n), KpiMath.PRECISE);
-      BigDecimal sd = KpiMath.sampleStddev(n, sum, sumSq);
-      for (Sale s : e.getValue()) {
-        BigDecimal z = KpiMath.zScore(s.amount, mean, sd);
-        if (KpiMath.isZOutlier(z)) {
-          out.output(
-              MartRow.of(
-                  MartTable.ANOMALIES,
-                  asOf,
-                  s.transactionId,
-                  "zscore_amount",
-                  s.productId,
-                  s.customerId,
-                  KpiMath.round(s.amount, 4),
-                  null,
-                  null,
-                  KpiMath.round(z, 6)));
-        }
+      BigDecimal mean = m.sum.divide(BigDecimal.valueOf(m.n), KpiMath.PRECISE);
+      BigDecimal z = KpiMath.zScore(s.amount, mean, KpiMath.sampleStddev(m.n, m.sum, m.sumSq));
+      if (KpiMath.isZOutlier(z)) {
+        c.output(
+            MartRow.of(
+                MartTable.ANOMALIES,
+                asOf,
+                s.transactionId,
+                "zscore_amount",
+                s.productId,
+                s.customerId,
+                KpiMath.round(s.amount, 4),
+                null,
+                null,
+                KpiMath.round(z, 6)));
       }
     }
   }
