@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +70,7 @@ class DailyRunIT {
     assertCounts(s, "traffic", 6, 2, 1, 1, 2);
 
     assertThat(
-        strings("SELECT entity || ' ' || rule FROM dq.rejected_rows"),
+        DB.column("SELECT entity || ' ' || rule FROM dq.rejected_rows"),
         containsInAnyOrder(
             "customers type:email",
             "customers not_null:name",
@@ -84,33 +83,33 @@ class DailyRunIT {
             "traffic type:send_date"));
     // Lineage: the header is line 1, so T4 is line 5 of part-1.csv.
     assertThat(
-        strings(
+        DB.column(
                 "SELECT source_file || ':' || line_no FROM dq.rejected_rows WHERE rule = 'business:negative_amount'")
             .get(0),
         endsWith("sales/dt=2025-03-30/part-1.csv:5"));
     assertThat(
-        strings(
+        DB.column(
             "SELECT record->>'transaction_id' FROM dq.rejected_rows WHERE rule = 'business:amount_mismatch'"),
         containsInAnyOrder("T8"));
 
     // Cleaning: collapsed whitespace, lower-case email, upper-case country, canonical segment.
     assertThat(
-        strings(
+        DB.column(
             "SELECT name || '|' || email || '|' || country || '|' || segment FROM dw.dim_customer WHERE customer_id = 'C1'"),
         containsInAnyOrder("Alice Smith|alice@example.com|FR|SMB"));
     assertThat(
-        strings(
+        DB.column(
             "SELECT transaction_id || ' ' || amount || ' ' || amount_imputed FROM dw.fact_sales ORDER BY 1"),
         containsInAnyOrder("T1 20.0000 false", "T2 25.5000 true", "T3 -12.0000 false"));
     assertThat(
-        strings("SELECT entity || ' ' || rule FROM dq.pending_rows"),
+        DB.column("SELECT entity || ' ' || rule FROM dq.pending_rows"),
         containsInAnyOrder(
             "sales relationships:customer_id",
             "traffic relationships:customer_id",
             "traffic relationships:channel_id"));
-    assertThat(strings("SELECT status FROM ops.pipeline_runs"), containsInAnyOrder("succeeded"));
+    assertThat(DB.column("SELECT status FROM ops.pipeline_runs"), containsInAnyOrder("succeeded"));
     assertThat(
-        strings(
+        DB.column(
             "SELECT (entity_counts->'sales'->>'read') || '=' || (entity_counts->'sales'->>'loaded') FROM ops.pipeline_runs"),
         containsInAnyOrder("10=3"));
   }
@@ -128,23 +127,23 @@ class DailyRunIT {
 
     // T5 (before C9's first version) takes that first version; T9 takes C2's new version.
     assertThat(
-        strings(
+        DB.column(
             "SELECT f.transaction_id || ' ' || d.customer_id || ' ' || d.segment FROM dw.fact_sales f"
                 + " JOIN dw.dim_customer d USING (customer_sk) WHERE f.transaction_id IN ('T3', 'T5', 'T9')"),
         containsInAnyOrder("T3 C2 Enterprise", "T5 C9 SMB", "T9 C2 Mid-Market"));
     assertThat(
-        strings(
+        DB.column(
             "SELECT segment || ' ' || valid_from || ' ' || valid_to || ' ' || is_current FROM dw.dim_customer WHERE customer_id = 'C2'"),
         containsInAnyOrder(
             "Enterprise 2025-03-01 11:00:00+00 2025-03-31 06:00:00+00 false",
             "Mid-Market 2025-03-31 06:00:00+00 9999-12-31 00:00:00+00 true"));
     assertThat(
-        strings("SELECT natural_key || ' ' || attempts FROM dq.pending_rows"),
+        DB.column("SELECT natural_key || ' ' || attempts FROM dq.pending_rows"),
         containsInAnyOrder("2025-03-30|A1|C1|CH9 2"));
 
     // Revenue in [1 Jan, D], completed and returned: C1 = 20 + 25.50; C2 = -12 + 25.50; C9 = 10.
     assertThat(
-        strings(
+        DB.column(
             "SELECT customer_id || ' ' || ytd_spending FROM mart.customer_ytd_spending WHERE as_of = '2025-03-31'"),
         containsInAnyOrder("C1 45.5000", "C2 13.5000", "C9 10.0000"));
   }
@@ -191,7 +190,8 @@ class DailyRunIT {
     assertThat(captured.toString(StandardCharsets.UTF_8), not(containsString(secret)));
     assertThat(
         String.join(
-            "\n", strings("SELECT options::text || coalesce(message, '') FROM ops.pipeline_runs")),
+            "\n",
+            DB.column("SELECT options::text || coalesce(message, '') FROM ops.pipeline_runs")),
         not(containsString(secret)));
   }
 
@@ -210,7 +210,7 @@ class DailyRunIT {
     assertThat(s.message(), containsString("broken.csv"));
     assertThat(s.message(), containsString("transaction_ts"));
     assertThat(
-        strings(
+        DB.column(
             "SELECT status || ' ' || (message LIKE '%broken.csv%') FROM ops.pipeline_runs WHERE run_date = '2025-04-01'"),
         containsInAnyOrder("failed true"));
   }
@@ -242,26 +242,14 @@ class DailyRunIT {
                 "dw.fact_traffic",
                 "dw.dim_date"));
     tables.addAll(
-        strings(
+        DB.column(
             "SELECT 'mart.' || table_name FROM information_schema.tables WHERE table_schema ="
                 + " 'mart' AND table_type = 'BASE TABLE' ORDER BY 1"));
     assertThat("every mart is compared", tables.size(), greaterThan(20));
     for (String t : tables) {
       all.add(t);
-      all.addAll(strings("SELECT x::text FROM " + t + " x WHERE true ORDER BY 1"));
+      all.addAll(DB.column("SELECT x::text FROM " + t + " x WHERE true ORDER BY 1"));
     }
     return String.join("\n", all);
-  }
-
-  static List<String> strings(String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DB.open();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }

@@ -7,11 +7,8 @@ import static org.hamcrest.Matchers.is;
 
 import io.c360.transforms.testing.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +47,7 @@ class FactLoaderIT {
     assertThat(r.loaded(), is(3L));
     assertThat(r.pending(), is(0L));
     assertThat(
-        strings(
+        DB.column(
             "SELECT transaction_id || ':' || customer_sk || ':' || coalesce(product_sk::text, '-')"
                 + " FROM dw.fact_sales ORDER BY 1"),
         contains("t1:11:21", "t2:12:21", "t3:11:-"));
@@ -60,8 +57,8 @@ class FactLoaderIT {
   void salesDateIsTheCalendarDateInTheRunTimeZone() throws Exception {
     stageSale(1, "t1", "c1", "p1", "2025-03-01T23:30:00Z", "completed", "10");
     load(1);
-    assertThat(strings("SELECT sales_date::text FROM dw.fact_sales"), contains("2025-03-02"));
-    assertThat(strings("SELECT date::text FROM dw.dim_date"), contains("2025-03-02"));
+    assertThat(DB.column("SELECT sales_date::text FROM dw.fact_sales"), contains("2025-03-02"));
+    assertThat(DB.column("SELECT date::text FROM dw.dim_date"), contains("2025-03-02"));
   }
 
   @Test
@@ -72,7 +69,7 @@ class FactLoaderIT {
     assertThat(day1.loaded(), is(0L));
     assertThat(day1.pending(), is(2L));
     assertThat(
-        strings(
+        DB.column(
             "SELECT natural_key || ' ' || rule || ' ' || attempts FROM dq.pending_rows ORDER BY 1"),
         contains("t1 relationships:customer_id 1", "t2 relationships:product_id 1"));
 
@@ -84,10 +81,10 @@ class FactLoaderIT {
     assertThat(day2.resolved(), is(1L));
     assertThat(day2.stillPending(), is(1L));
     assertThat(
-        strings("SELECT transaction_id || ':' || customer_sk FROM dw.fact_sales"),
+        DB.column("SELECT transaction_id || ':' || customer_sk FROM dw.fact_sales"),
         contains("t1:31"));
     assertThat(
-        strings(
+        DB.column(
             "SELECT natural_key || ' ' || attempts || ' ' || first_run_id || ' ' || last_run_id FROM dq.pending_rows"),
         contains("t2 2 1 2"));
   }
@@ -105,10 +102,10 @@ class FactLoaderIT {
     stageSale(3, "t1", "c1", "p1", "2025-03-05T10:00:00Z", "completed", "12");
     load(3);
     assertThat(
-        strings(
+        DB.column(
             "SELECT transaction_id || ' ' || sales_date || ' ' || amount || ' ' || run_id FROM dw.fact_sales"),
         contains("t1 2025-03-05 12.0000 3"));
-    assertThat(strings("SELECT sales_date::text FROM dw.sales_keys"), contains("2025-03-05"));
+    assertThat(DB.column("SELECT sales_date::text FROM dw.sales_keys"), contains("2025-03-05"));
   }
 
   @Test
@@ -125,10 +122,10 @@ class FactLoaderIT {
     assertThat(r.loaded(), is(2L));
     assertThat(r.pending(), is(1L));
     assertThat(
-        strings("SELECT send_date || ':' || customer_sk FROM dw.fact_traffic ORDER BY 1"),
+        DB.column("SELECT send_date || ':' || customer_sk FROM dw.fact_traffic ORDER BY 1"),
         contains("2025-01-20:11", "2025-02-03:12"));
     assertThat(
-        strings("SELECT natural_key || ' ' || rule FROM dq.pending_rows"),
+        DB.column("SELECT natural_key || ' ' || rule FROM dq.pending_rows"),
         contains("2025-02-03|a1|c1|ch9 relationships:channel_id"));
   }
 
@@ -159,7 +156,7 @@ class FactLoaderIT {
 
   private String dump() throws Exception {
     return String.join(
-        "\n", strings("SELECT f::text FROM dw.fact_sales f ORDER BY transaction_id"));
+        "\n", DB.column("SELECT f::text FROM dw.fact_sales f ORDER BY transaction_id"));
   }
 
   private static void exec(String sql) throws Exception {
@@ -167,17 +164,5 @@ class FactLoaderIT {
         Statement st = c.createStatement()) {
       st.execute(sql);
     }
-  }
-
-  private static List<String> strings(String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DB.open();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }

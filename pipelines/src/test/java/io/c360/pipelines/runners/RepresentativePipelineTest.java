@@ -34,7 +34,7 @@ class RepresentativePipelineTest implements Serializable {
 
     try (Connection c = DB.open()) {
       List<String> before =
-          RunnerEquivalence.query(
+          TestDatabase.column(
               c,
               "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM"
                   + " (SELECT * FROM mart.daily_sales UNION ALL SELECT NULL, NULL, NULL, NULL, NULL,"
@@ -46,7 +46,7 @@ class RepresentativePipelineTest implements Serializable {
           List.of(RunnerEquivalence.DAY_2),
           DB.connection());
       List<String> after =
-          RunnerEquivalence.query(
+          TestDatabase.column(
               c,
               "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM"
                   + " (SELECT * FROM mart.daily_sales UNION ALL SELECT NULL, NULL, NULL, NULL, NULL,"

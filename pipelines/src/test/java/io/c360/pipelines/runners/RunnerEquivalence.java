@@ -13,8 +13,6 @@ import io.c360.pipelines.testing.WarehouseSnapshot;
 import io.c360.transforms.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,17 +75,17 @@ final class RunnerEquivalence {
       throws Exception {
     try (Connection c = db.open()) {
       assertThat(
-          query(c, "SELECT DISTINCT as_of::text FROM mart.daily_sales"),
+          TestDatabase.column(c, "SELECT DISTINCT as_of::text FROM mart.daily_sales"),
           containsInAnyOrder(DAY_1.toString(), DAY_2.toString()));
       assertThat(
-          query(
+          TestDatabase.column(
               c,
               "SELECT DISTINCT as_of || ':' || count(*) OVER (PARTITION BY as_of)"
                   + " FROM mart.top_customers"),
           containsInAnyOrder(DAY_1 + ":20", DAY_2 + ":20"));
       // Sales of the previous day arrive late in each day's files: three calendar dates in all.
       assertThat(
-          query(c, "SELECT date::text FROM dw.dim_date"),
+          TestDatabase.column(c, "SELECT date::text FROM dw.dim_date"),
           containsInAnyOrder(DAY_1.minusDays(1).toString(), DAY_1.toString(), DAY_2.toString()));
       List<String> expectedRejects = new ArrayList<>();
       for (LandingZone.Malformed m : malformed) {
@@ -95,19 +93,9 @@ final class RunnerEquivalence {
       }
       assertThat(expectedRejects, hasSize(greaterThan(10)));
       assertThat(
-          query(c, "SELECT source_file || '#' || line_no || '#' || rule FROM dq.rejected_rows"),
+          TestDatabase.column(
+              c, "SELECT source_file || '#' || line_no || '#' || rule FROM dq.rejected_rows"),
           containsInAnyOrder(expectedRejects.toArray()));
     }
-  }
-
-  static List<String> query(Connection c, String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }

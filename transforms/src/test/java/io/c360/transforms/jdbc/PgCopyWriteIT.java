@@ -6,10 +6,6 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import io.c360.transforms.quality.Quarantine;
 import io.c360.transforms.testing.TestDatabase;
 import java.io.Serializable;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -45,23 +41,11 @@ class PgCopyWriteIT implements Serializable {
       p.run().waitUntilFinish();
     }
     assertThat(
-        strings(
+        DB.column(
             "SELECT run_id || '|' || line_no || '|' || rule || '|' || message || '|' || record::text FROM dq.rejected_rows"),
         containsInAnyOrder(
             "7|2|type:amount|has \"quotes\", commas|{\"a\": \"x\\ny\"}",
             "7|3|not_null:customer_id||{\"a\": null}",
             "7|3|type:quantity|naïve ✓ 日本\nnext line|{}"));
-  }
-
-  private static List<String> strings(String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DB.open();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }

@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +67,25 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
   public Connection open() throws SQLException {
     return connection().open();
+  }
+
+  /** The first column of every row {@code sql} returns, as text, in the query's order. */
+  public List<String> column(String sql) throws SQLException {
+    try (Connection c = open()) {
+      return column(c, sql);
+    }
+  }
+
+  /** As {@link #column(String)}, on a connection the caller holds. */
+  public static List<String> column(Connection c, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   /** Port of the shared server (e.g. to create more databases). */
