@@ -8,7 +8,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * Runner settings c360 needs whatever runner jar it runs from. Beam's options proxies share
  * properties by name, so this interface reads and sets the Flink runner's own {@code
  * --executionModeForBatch} (same name, type and default) without a compile-time dependency on
- * Flink: the Direct-runner jar carries none.
+ * Flink: the Direct-runner jar carries none. Likewise the Direct runner's {@code --blockOnRun}.
  */
 public interface RunnerDefaults extends PipelineOptions {
   String FLINK_DEFAULT_MODE = "PIPELINED";
@@ -21,6 +21,14 @@ public interface RunnerDefaults extends PipelineOptions {
 
   void setExecutionModeForBatch(String value);
 
+  @Description(
+      "Direct runner: whether run() blocks until the pipeline ends. c360 waits on the result"
+          + " instead, so it can print progress meanwhile.")
+  @Default.Boolean(true)
+  boolean isBlockOnRun();
+
+  void setBlockOnRun(boolean value);
+
   /**
    * A daily load is diamond-shaped (one read fans out to raw, staging, rejects and SCD2, and {@code
    * Wait.on} joins the branches again); with Flink's default pipelined exchanges such a batch job
@@ -32,6 +40,9 @@ public interface RunnerDefaults extends PipelineOptions {
     if (options.getRunner().getSimpleName().equals("FlinkRunner")
         && FLINK_DEFAULT_MODE.equals(r.getExecutionModeForBatch())) {
       r.setExecutionModeForBatch("BATCH_FORCED");
+    }
+    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+      r.setBlockOnRun(false); // the caller waits with waitUntilFinish; see Progress
     }
   }
 }
