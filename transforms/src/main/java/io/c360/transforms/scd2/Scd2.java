@@ -1,6 +1,7 @@
 package io.c360.transforms.scd2;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.ColumnType;
@@ -81,15 +82,15 @@ import org.apache.beam.sdk.values.TupleTagList;
  * version is not deleted and that is absent from the batch gets a tombstone at the default
  * valid_from.
  *
- * <p>How it scales: events are grouped by natural key ({@code GroupByKey}), then the grouped keys
- * are spread over {@link #SHARDS} groups by hash and each group is walked as a stream: the stored
- * history is read for {@link #HISTORY_LOOKUP_BATCH} keys at a time with {@code WHERE key = ANY(?)},
- * an index scan of {@code dim_*_pit_idx}, merged, and released. So a worker holds at most one
- * lookup batch of histories, the reads touch only the affected keys' histories, and the dimension
- * is never read whole or into one worker. Snapshot mode needs the set of open keys: it is read in
- * {@link #SNAPSHOT_PARTITIONS} hash partitions spread over workers (streamed with a cursor) and
- * joined with the events by the same {@code GroupByKey}. The output counts the history rows read
- * ({@link MergeStats#historyRowsRead}); bench/RESULTS.md records it against the table size.
+ * <p>How it scales: events are grouped by natural key ({@link ShardedGroupByKey}), then the grouped
+ * keys are spread over {@link #SHARDS} groups by hash and each group is walked as a stream: the
+ * stored history is read for {@link #HISTORY_LOOKUP_BATCH} keys at a time with {@code WHERE key =
+ * ANY(?)}, an index scan of {@code dim_*_pit_idx}, merged, and released. So a worker holds at most
+ * one lookup batch of histories, the reads touch only the affected keys' histories, and the
+ * dimension is never read whole or into one worker. Snapshot mode needs the set of open keys: it is
+ * read in {@link #SNAPSHOT_PARTITIONS} hash partitions spread over workers (streamed with a cursor)
+ * and joined with the events by the same {@code GroupByKey}. The output counts the history rows
+ * read ({@link MergeStats#historyRowsRead}); bench/RESULTS.md records it against the table size.
  *
  * <p>Writes are idempotent and atomic: the complete new histories of the changed keys go to {@link
  * DimensionSpec#stagingTable()} (retries collide on its primary key), then one transaction deletes
@@ -265,7 +266,7 @@ public final class Scd2 {
       Schema stagingSchema = stagingSchema(dimension());
       PCollectionTuple merged =
           events
-              .apply("GroupEventsByKey", GroupByKey.create())
+              .apply("GroupEventsByKey", ShardedGroupByKey.<Event>create())
               .apply("ShardKeys", ParDo.of(new ShardFn()))
               .setCoder(
                   KvCoder.of(
