@@ -151,7 +151,8 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     .withQuery(FIRST_SALE_SQL)
                     .withStatementPreparator(new AsOfParameter(d))
                     .withRowMapper(new FirstDateMapper())
-                    .withCoder(StringUtf8Coder.of()))
+                    .withCoder(StringUtf8Coder.of())
+                    .withOutputParallelization(false)) // one row
             .apply("SalesMonths", ParDo.of(new MonthsFn(d)))
             .apply("SpreadSalesMonths", Reshuffle.viaRandomKey())
             .apply(
@@ -171,7 +172,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 .withDataSourceConfiguration(ds)
                 .withQuery(CUSTOMERS_SQL)
                 .withRowMapper(new CustomerMapper())
-                .withCoder(SerializableCoder.of(CustomerVersion.class)));
+                .withCoder(SerializableCoder.of(CustomerVersion.class))
+                // the join regroups them anyway; JdbcIO's reshuffle is one Direct bundle per row
+                .withOutputParallelization(false));
     PCollection<TrafficRow> traffic =
         input.apply(
             "ReadTraffic",
@@ -180,7 +183,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 .withQuery(TRAFFIC_SQL)
                 .withStatementPreparator(new AsOfParameter(d))
                 .withRowMapper(new TrafficMapper())
-                .withCoder(SerializableCoder.of(TrafficRow.class)));
+                .withCoder(SerializableCoder.of(TrafficRow.class))
+                // grouped by pair next anyway; JdbcIO's reshuffle is one Direct bundle per row
+                .withOutputParallelization(false));
 
     PCollection<MartRow> rows =
         PCollectionTuple.of(ComputeMarts.SALES, sales)
