@@ -107,7 +107,11 @@ public final class Scd2 {
   /** How many keys one history lookup asks for. */
   public static final int HISTORY_LOOKUP_BATCH = 2_000;
 
-  /** How many groups the changed keys are spread over for the batched history lookups. */
+  /**
+   * How many groups the changed keys are spread over for the batched history lookups ({@link
+   * ShardedGroupByKey#DIRECT_RUNNER_SHARDS} on the Direct runner, where every group is a bundle, a
+   * lookup query and a staging COPY of its own, and parallelism is a few threads).
+   */
   public static final int SHARDS = 64;
 
   /** How many hash partitions the snapshot mode reads the open keys in. */
@@ -267,7 +271,13 @@ public final class Scd2 {
       PCollectionTuple merged =
           events
               .apply("GroupEventsByKey", ShardedGroupByKey.<Event>create())
-              .apply("ShardKeys", ParDo.of(new ShardFn()))
+              .apply(
+                  "ShardKeys",
+                  ParDo.of(
+                      new ShardFn(
+                          ShardedGroupByKey.isDirectRunner(input.getPipeline().getOptions())
+                              ? ShardedGroupByKey.DIRECT_RUNNER_SHARDS
+                              : SHARDS)))
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(),
@@ -458,11 +468,17 @@ public final class Scd2 {
   /** Spreads grouped keys over {@link #SHARDS} groups, so lookups batch whatever the bundles. */
   static class ShardFn
       extends DoFn<KV<String, Iterable<Event>>, KV<Integer, KV<String, Iterable<Event>>>> {
+    private final int shards;
+
+    ShardFn(int shards) {
+      this.shards = shards;
+    }
+
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<Event>> keyed,
         OutputReceiver<KV<Integer, KV<String, Iterable<Event>>>> out) {
-      out.output(KV.of(Math.floorMod(keyed.getKey().hashCode(), SHARDS), keyed));
+      out.output(KV.of(Math.floorMod(keyed.getKey().hashCode(), shards), keyed));
     }
   }
 
