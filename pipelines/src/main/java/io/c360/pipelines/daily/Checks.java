@@ -168,7 +168,7 @@ public final class Checks {
               Severity.warn,
               0.05,
               "WITH s AS (SELECT transaction_id, amount FROM staging.sales WHERE run_id = :run AND"
-                  + " amount IS NOT NULL), q AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER"
+                  + " amount IS NOT NULL), q AS MATERIALIZED (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER"
                   + " BY amount) q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY amount) q3 FROM"
                   + " s) SELECT count(*) FILTER (WHERE amount < q1 - 1.5 * (q3 - q1) OR amount > q3"
                   + " + 1.5 * (q3 - q1)), count(*), (array_agg(transaction_id ORDER BY transaction_id) FILTER (WHERE amount"
@@ -180,7 +180,7 @@ public final class Checks {
               Severity.warn,
               0.02,
               "WITH s AS (SELECT transaction_id, amount FROM staging.sales WHERE run_id = :run AND"
-                  + " amount IS NOT NULL), z AS (SELECT avg(amount) m, stddev_samp(amount) sd FROM"
+                  + " amount IS NOT NULL), z AS MATERIALIZED (SELECT avg(amount) m, stddev_samp(amount) sd FROM"
                   + " s) SELECT count(*) FILTER (WHERE sd > 0 AND abs(amount - m) / sd >= 3),"
                   + " count(*), (array_agg(transaction_id ORDER BY transaction_id) FILTER (WHERE sd > 0 AND abs(amount - m)"
                   + " / sd >= 3))[1:5] FROM s, z"));

@@ -46,6 +46,9 @@ public final class FactLoader {
     try (Statement st = c.createStatement()) {
       String tz = quote(zone.getId());
       String run = Long.toString(runId);
+      // Fresh statistics: staging was just rewritten and temp tables are never auto-analyzed;
+      // with stale ones the planner loops over what it thinks is one row.
+      st.execute("ANALYZE staging.sales");
       st.execute("DROP TABLE IF EXISTS c360_sales_cand");
       // This run's rows, plus pending rows that were not re-delivered in this run.
       st.execute(
@@ -57,6 +60,7 @@ public final class FactLoader {
               + " staging.sales s WHERE s.run_id = "
               + run
               + " AND s.transaction_id = p.natural_key)");
+      st.execute("ANALYZE c360_sales_cand");
       st.execute("DROP TABLE IF EXISTS c360_sales_keyed");
       st.execute(
           "CREATE TEMP TABLE c360_sales_keyed ON COMMIT DROP AS SELECT c.*,"
@@ -76,6 +80,7 @@ public final class FactLoader {
               + "   ORDER BY d.valid_from DESC LIMIT 1) pv ON true"
               + " LEFT JOIN LATERAL (SELECT d.product_sk FROM dw.dim_product d WHERE"
               + "   d.product_id = c.product_id ORDER BY d.valid_from LIMIT 1) pf ON true");
+      st.execute("ANALYZE c360_sales_keyed");
       st.execute(
           "SELECT dw.ensure_sales_partition(d) FROM (SELECT DISTINCT sales_date AS d FROM"
               + " c360_sales_keyed WHERE customer_sk IS NOT NULL AND (product_id IS NULL OR"
@@ -152,6 +157,9 @@ public final class FactLoader {
       String key =
           "(t.send_date::text || '|' || coalesce(t.account_id, '') || '|' || t.customer_id || '|'"
               + " || t.channel_id)";
+      // Fresh statistics: staging was just rewritten and temp tables are never auto-analyzed;
+      // with stale ones the planner loops over what it thinks is one row.
+      st.execute("ANALYZE staging.traffic");
       st.execute("DROP TABLE IF EXISTS c360_traffic_cand");
       st.execute(
           "CREATE TEMP TABLE c360_traffic_cand ON COMMIT DROP AS"
@@ -166,6 +174,7 @@ public final class FactLoader {
               + " AND "
               + key
               + " = p.natural_key)");
+      st.execute("ANALYZE c360_traffic_cand");
       st.execute("DROP TABLE IF EXISTS c360_traffic_keyed");
       st.execute(
           "CREATE TEMP TABLE c360_traffic_keyed ON COMMIT DROP AS SELECT c.*,"
@@ -179,6 +188,7 @@ public final class FactLoader {
               + ") ORDER BY d.valid_from DESC LIMIT 1) cv ON true"
               + " LEFT JOIN LATERAL (SELECT d.customer_sk FROM dw.dim_customer d WHERE"
               + "   d.customer_id = c.customer_id ORDER BY d.valid_from LIMIT 1) cf ON true");
+      st.execute("ANALYZE c360_traffic_keyed");
       String readyCond = "customer_sk IS NOT NULL AND channel_known";
       st.execute(
           "INSERT INTO dw.fact_traffic AS f (send_date, account_id, customer_id, channel_id,"

@@ -2,6 +2,7 @@ package io.c360.pipelines.daily;
 
 import io.c360.transforms.clean.CleanRows;
 import io.c360.transforms.dedup.Dedup;
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.Entities;
@@ -12,15 +13,19 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -143,13 +148,21 @@ public final class LoadPipeline {
     factSignal.apply("LoadFacts", ParDo.of(new SqlStep(ctx, SqlStep.Kind.FACTS)));
   }
 
+  /** One element per distinct (source_file, line_no): a row rejected by two rules counts once. */
   private static PCollection<String> distinctRows(PCollection<Row> rejects, String name) {
     return rejects
         .apply(
             name + "Keys",
-            MapElements.into(TypeDescriptors.strings())
-                .via(r -> r.getString(EntitySpec.SOURCE_FILE) + "\n" + r.getInt64("line_no")))
-        .apply(name, Distinct.create());
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
+                .via(
+                    r ->
+                        KV.of(
+                            r.getString(EntitySpec.SOURCE_FILE) + "\n" + r.getInt64("line_no"), 1)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()))
+        // not Distinct.create(): on the Direct runner that is one bundle per rejected row
+        .apply(name, ShardedGroupByKey.<Integer>create())
+        .apply(name + "Once", Keys.create());
   }
 
   static String camel(String snake) {

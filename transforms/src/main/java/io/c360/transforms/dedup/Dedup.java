@@ -1,6 +1,7 @@
 package io.c360.transforms.dedup;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Counters;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -146,7 +146,7 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
         input
             .apply("KeyBy" + name + "Version", ParDo.of(new KeyFn(key)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), input.getCoder()))
-            .apply("GroupBy" + name + "Version", GroupByKey.create())
+            .apply("GroupBy" + name + "Version", ShardedGroupByKey.<Row>create())
             .apply(
                 "Resolve" + name + "Duplicates",
                 ParDo.of(new ResolveFn(content, dropped, metricsNamespace(entity())))

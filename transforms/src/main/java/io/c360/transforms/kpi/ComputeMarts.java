@@ -1,6 +1,8 @@
 package io.c360.transforms.kpi;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.grouping.ShardedCoGroupByKey;
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -24,7 +26,6 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -32,7 +33,6 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -147,7 +147,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     PCollectionTuple perCustomer =
         KeyedPCollectionTuple.of(CustomerFn.SALES, salesByCustomer)
             .and(CustomerFn.VERSIONS, versionsByCustomer)
-            .apply("JoinSalesToCustomers", CoGroupByKey.create())
+            .apply("JoinSalesToCustomers", ShardedCoGroupByKey.create())
             .apply(
                 "CustomerMarts",
                 ParDo.of(new CustomerFn(d, timezone()))
@@ -250,7 +250,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
         traffic
             .apply(
                 "KeyTrafficByPair", keyed(t -> t.customerId + SEP + t.channelId, TrafficRow.class))
-            .apply("GroupTrafficByPair", GroupByKey.create())
+            .apply("GroupTrafficByPair", ShardedGroupByKey.<TrafficRow>create())
             .apply("TrafficRevenueByPeriod", ParDo.of(new TrafficFn(d))));
 
     return PCollectionList.of(outputs)

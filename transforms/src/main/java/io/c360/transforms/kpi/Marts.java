@@ -22,8 +22,6 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -34,8 +32,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -151,7 +147,8 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     .withQuery(FIRST_SALE_SQL)
                     .withStatementPreparator(new AsOfParameter(d))
                     .withRowMapper(new FirstDateMapper())
-                    .withCoder(StringUtf8Coder.of()))
+                    .withCoder(StringUtf8Coder.of())
+                    .withOutputParallelization(false)) // one row
             .apply("SalesMonths", ParDo.of(new MonthsFn(d)))
             .apply("SpreadSalesMonths", Reshuffle.viaRandomKey())
             .apply(
@@ -171,7 +168,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 .withDataSourceConfiguration(ds)
                 .withQuery(CUSTOMERS_SQL)
                 .withRowMapper(new CustomerMapper())
-                .withCoder(SerializableCoder.of(CustomerVersion.class)));
+                .withCoder(SerializableCoder.of(CustomerVersion.class))
+                // the join regroups them anyway; JdbcIO's reshuffle is one Direct bundle per row
+                .withOutputParallelization(false));
     PCollection<TrafficRow> traffic =
         input.apply(
             "ReadTraffic",
@@ -180,7 +179,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 .withQuery(TRAFFIC_SQL)
                 .withStatementPreparator(new AsOfParameter(d))
                 .withRowMapper(new TrafficMapper())
-                .withCoder(SerializableCoder.of(TrafficRow.class)));
+                .withCoder(SerializableCoder.of(TrafficRow.class))
+                // grouped by pair next anyway; JdbcIO's reshuffle is one Direct bundle per row
+                .withOutputParallelization(false));
 
     PCollection<MartRow> rows =
         PCollectionTuple.of(ComputeMarts.SALES, sales)
@@ -189,17 +190,10 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
             .apply("ComputeEveryMart", ComputeMarts.forAsOf(d).withTimezone(timezone()));
 
     String loadId = UUID.randomUUID().toString();
-    // Rows are regrouped into a few shards first: runners may hand a ParDo after many GroupByKeys
-    // tiny bundles, and PgCopyWrite commits one COPY per bundle.
+    // No regrouping before the COPY: on the Direct runner a GroupByKey copies its buffered rows
+    // once per upstream bundle (quadratic in practice); the upstream groups are already sharded.
     PCollection<Long> staged =
-        rows.apply(
-                "ShardMartRows",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.integers(), TypeDescriptor.of(MartRow.class)))
-                    .via(r -> KV.of(Math.floorMod(r.rowKey().hashCode(), STAGE_SHARDS), r)))
-            .apply("GroupMartRowShards", GroupByKey.create())
-            .apply("ToStagedRows", ParDo.of(new ToStagedRowsFn()))
+        rows.apply("ToStagedRows", ParDo.of(new ToStagedRowsFn()))
             .setRowSchema(STAGED)
             .apply(
                 "StageMartRows",
@@ -216,17 +210,11 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
-  static final int STAGE_SHARDS = 8;
-
-  static final class ToStagedRowsFn extends DoFn<KV<Integer, Iterable<MartRow>>, Row> {
+  static final class ToStagedRowsFn extends DoFn<MartRow, Row> {
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<MartRow>> shard, OutputReceiver<Row> out) {
-      for (MartRow r : shard.getValue()) {
-        out.output(
-            Row.withSchema(STAGED)
-                .addValues(r.table().tableName(), r.rowKey(), r.toJson())
-                .build());
-      }
+    public void process(@Element MartRow r, OutputReceiver<Row> out) {
+      out.output(
+          Row.withSchema(STAGED).addValues(r.table().tableName(), r.rowKey(), r.toJson()).build());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.c360.transforms.scd2;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.ColumnType;
@@ -81,15 +82,15 @@ import org.apache.beam.sdk.values.TupleTagList;
  * version is not deleted and that is absent from the batch gets a tombstone at the default
  * valid_from.
  *
- * <p>How it scales: events are grouped by natural key ({@code GroupByKey}), then the grouped keys
- * are spread over {@link #SHARDS} groups by hash and each group is walked as a stream: the stored
- * history is read for {@link #HISTORY_LOOKUP_BATCH} keys at a time with {@code WHERE key = ANY(?)},
- * an index scan of {@code dim_*_pit_idx}, merged, and released. So a worker holds at most one
- * lookup batch of histories, the reads touch only the affected keys' histories, and the dimension
- * is never read whole or into one worker. Snapshot mode needs the set of open keys: it is read in
- * {@link #SNAPSHOT_PARTITIONS} hash partitions spread over workers (streamed with a cursor) and
- * joined with the events by the same {@code GroupByKey}. The output counts the history rows read
- * ({@link MergeStats#historyRowsRead}); bench/RESULTS.md records it against the table size.
+ * <p>How it scales: events are grouped by natural key ({@link ShardedGroupByKey}), then the grouped
+ * keys are spread over {@link #SHARDS} groups by hash and each group is walked as a stream: the
+ * stored history is read for {@link #HISTORY_LOOKUP_BATCH} keys at a time with {@code WHERE key =
+ * ANY(?)}, an index scan of {@code dim_*_pit_idx}, merged, and released. So a worker holds at most
+ * one lookup batch of histories, the reads touch only the affected keys' histories, and the
+ * dimension is never read whole or into one worker. Snapshot mode needs the set of open keys: it is
+ * read in {@link #SNAPSHOT_PARTITIONS} hash partitions spread over workers (streamed with a cursor)
+ * and joined with the events by the same {@code GroupByKey}. The output counts the history rows
+ * read ({@link MergeStats#historyRowsRead}); bench/RESULTS.md records it against the table size.
  *
  * <p>Writes are idempotent and atomic: the complete new histories of the changed keys go to {@link
  * DimensionSpec#stagingTable()} (retries collide on its primary key), then one transaction deletes
@@ -106,7 +107,11 @@ public final class Scd2 {
   /** How many keys one history lookup asks for. */
   public static final int HISTORY_LOOKUP_BATCH = 2_000;
 
-  /** How many groups the changed keys are spread over for the batched history lookups. */
+  /**
+   * How many groups the changed keys are spread over for the batched history lookups ({@link
+   * ShardedGroupByKey#DIRECT_RUNNER_SHARDS} on the Direct runner, where every group is a bundle, a
+   * lookup query and a staging COPY of its own, and parallelism is a few threads).
+   */
   public static final int SHARDS = 64;
 
   /** How many hash partitions the snapshot mode reads the open keys in. */
@@ -265,8 +270,14 @@ public final class Scd2 {
       Schema stagingSchema = stagingSchema(dimension());
       PCollectionTuple merged =
           events
-              .apply("GroupEventsByKey", GroupByKey.create())
-              .apply("ShardKeys", ParDo.of(new ShardFn()))
+              .apply("GroupEventsByKey", ShardedGroupByKey.<Event>create())
+              .apply(
+                  "ShardKeys",
+                  ParDo.of(
+                      new ShardFn(
+                          ShardedGroupByKey.isDirectRunner(input.getPipeline().getOptions())
+                              ? ShardedGroupByKey.DIRECT_RUNNER_SHARDS
+                              : SHARDS)))
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(),
@@ -457,11 +468,17 @@ public final class Scd2 {
   /** Spreads grouped keys over {@link #SHARDS} groups, so lookups batch whatever the bundles. */
   static class ShardFn
       extends DoFn<KV<String, Iterable<Event>>, KV<Integer, KV<String, Iterable<Event>>>> {
+    private final int shards;
+
+    ShardFn(int shards) {
+      this.shards = shards;
+    }
+
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<Event>> keyed,
         OutputReceiver<KV<Integer, KV<String, Iterable<Event>>>> out) {
-      out.output(KV.of(Math.floorMod(keyed.getKey().hashCode(), SHARDS), keyed));
+      out.output(KV.of(Math.floorMod(keyed.getKey().hashCode(), shards), keyed));
     }
   }
 
