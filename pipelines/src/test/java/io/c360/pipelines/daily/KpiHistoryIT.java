@@ -73,7 +73,7 @@ class KpiHistoryIT {
     report =
         Generator.generate(
             GeneratorConfig.builder(landing)
-                .scale(0.002)
+                .scale(0.001)
                 .days(DAYS)
                 .historyDays(HISTORY_DAYS)
                 .start(START)
@@ -102,7 +102,11 @@ class KpiHistoryIT {
                 "--jdbcUrl=" + DB.jdbcUrl(),
                 "--dbUser=postgres",
                 "--timezone=" + UTC.getId(),
-                "--targetParallelism=2"));
+                "--targetParallelism=2",
+                // the Direct runner's element-cloning checks cost most of a run here; other ITs
+                // keep them on, this one is about the KPI values
+                "--enforceImmutability=false",
+                "--enforceEncodability=false"));
     if (asOf != null) {
       args.add("--asOf=" + asOf);
     }
@@ -271,18 +275,9 @@ class KpiHistoryIT {
             equalTo(12L));
       }
       // the year-end ytd spans the whole year; the last run date's ytd restarts on 1 January
-      assertThat(
-          scalar(
-              st,
-              "SELECT count(*) FROM mart.customer_ytd_spending WHERE as_of = '"
-                  + YEAR_END
-                  + "' AND ytd_spending <> 0"),
-          greaterThan(
-              scalar(
-                  st,
-                  "SELECT count(*) FROM mart.customer_ytd_spending WHERE as_of = '"
-                      + LAST
-                      + "' AND ytd_spending <> 0")));
+      String ytd =
+          "SELECT sum(ytd_spending)::bigint FROM mart.customer_ytd_spending WHERE as_of = '";
+      assertThat(scalar(st, ytd + YEAR_END + "'"), greaterThan(10 * scalar(st, ytd + LAST + "'")));
     }
   }
 
