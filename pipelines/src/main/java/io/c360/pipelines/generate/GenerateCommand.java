@@ -78,8 +78,8 @@ public class GenerateCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Also write N days of history before --start (default ${DEFAULT-VALUE} = none): each"
-              + " history date gets a tenth of a day's sales, delivered in --days contiguous"
-              + " slices, oldest first, as extra sales parts of each day (all N on the first day"
+              + " history date gets a tenth of a day's sales and traffic, delivered in --days contiguous"
+              + " slices, oldest first, as extra sales and traffic parts of each day (all N on the first day"
               + " when --days 1); the first day's customers file carries every customer's version"
               + " history (moves, segment and industry changes) over those N days. For year-over"
               + "-year KPIs from the first runs, e.g. --days 4 --historyDays 440.")

@@ -65,8 +65,9 @@ import java.util.stream.Stream;
  * Customers: the day-1 file carries, for every initial customer that it does not reject, a version
  * chain spread over the N days (about {@link #HISTORY_CHANGE_RATE} changes per customer a day, as
  * on later days: moves, segment, name, email and industry changes), oldest first, so segment
- * changes and industries "at sale time" have real SCD2 history. Traffic carries no history. With N
- * = 0 the output is byte-identical to a generator without the option.
+ * changes and industries "at sale time" have real SCD2 history. Traffic: likewise a tenth of a
+ * day's rows per history date (distinct initial customer and channel pairs), in the same slices.
+ * With N = 0 the output is byte-identical to a generator without the option.
  *
  * <p>Parquet files hold the same rows and field names; integer and decimal columns are INT64 and
  * DOUBLE unless the file holds a bad value there, everything else is an optional string.
@@ -129,6 +130,7 @@ public final class Generator {
   final int newProductsPerDay;
   final int priceChangesPerDay;
   final long historySalesPerDay;
+  final long historyTrafficPerDay;
 
   private final Map<Long, Cust> custState = new HashMap<>();
   private final List<Long> changedCustomers = new ArrayList<>();
@@ -157,6 +159,11 @@ public final class Generator {
     this.priceChangesPerDay = (int) Math.max(1, Math.round(products * 0.01));
     this.historySalesPerDay =
         cfg.historyDays() == 0 ? 0 : Math.max(1, Math.round(salesPerDay * HISTORY_SHARE));
+    this.historyTrafficPerDay =
+        cfg.historyDays() == 0
+            ? 0
+            : Math.min(
+                customers * channels, Math.max(1, Math.round(trafficPerDay * HISTORY_SHARE)));
     for (EntitySpec e : Entities.ALL) {
       rows.put(e.name(), new TreeMap<>());
       injected.put(e.name(), new TreeMap<>());
@@ -1301,7 +1308,6 @@ public final class Generator {
 
             @Override
             public String[] next(PartCtx ctx) {
-              Rng r = ctx.rng;
               long cust;
               long chan;
               do {
@@ -1312,53 +1318,135 @@ public final class Generator {
                 cust = idx / channels + 1;
                 chan = idx % channels + 1;
               } while (cust <= customers && brokenCustomers.get((int) cust));
-              long interactions = r.between(1, 40);
-              long revenue = interactions * r.between(20, 400);
-              Defect d = roll(r, TRAFFIC_KNOBS);
-              if ((d == Defect.DUPLICATE || d == Defect.CONFLICT) && !ctx.roomForExtra()) {
-                d = null;
-              }
-              String rule = null;
-              if (d == Defect.FK_BREAK) {
-                if (r.chance(0.5)) {
-                  cust = NO_SUCH_ID + r.nextLong(1_000_000);
-                  rule = "relationships:customer_id";
-                } else {
-                  chan = 9_000 + r.nextInt(1000) + channels;
-                  rule = "relationships:channel_id";
-                }
-              }
-              String[] v = {
-                dt,
-                id(account(cust), r, ctx),
-                id(cust, r, ctx),
-                id(chan, r, ctx),
-                Long.toString(interactions),
-                money(revenue)
-              };
-              if (d == null) {
-                return v;
-              }
-              switch (d) {
-                case NOT_NULL, TYPE_ERROR -> rule = breakValue(Entities.TRAFFIC, d, v, r);
-                case DUPLICATE -> ctx.queue(v.clone(), r, d, null);
-                case CONFLICT -> {
-                  String[] c = v.clone();
-                  c[4] = Long.toString(interactions + 1);
-                  c[5] = money(revenue + 100);
-                  ctx.conflict(c, r);
-                }
-                default -> {}
-              }
-              if (d != Defect.DUPLICATE && d != Defect.CONFLICT) {
-                ctx.count(d, rule);
-              }
-              return v;
+              return trafficRow(ctx, dt, cust, chan);
             }
           };
       out.add(() -> writePart(Entities.TRAFFIC, k, part, src, target, Map.of()));
     }
+    // History slice k: whole dates per part, after the day's own parts.
+    int hFrom = historyFrom(k);
+    int hDays = historyFrom(k + 1) - hFrom;
+    int datesPerPart = (int) Math.max(1, cfg.partRows() / Math.max(1, historyTrafficPerDay));
+    for (int h = 0; h * datesPerPart < hDays && historyTrafficPerDay > 0; h++) {
+      int part = nParts + h;
+      int first = hFrom + h * datesPerPart;
+      int last = Math.min(hFrom + hDays, first + datesPerPart); // exclusive
+      // no target: every date gets all its pairs, plus any duplicate or conflict rows
+      out.add(
+          () ->
+              writePart(
+                  Entities.TRAFFIC,
+                  k,
+                  part,
+                  new HistoryTraffic(first, last),
+                  Long.MAX_VALUE,
+                  Map.of()));
+    }
     return out;
+  }
+
+  /** One traffic row of (cust, chan) on {@code dt}, with its row knob. */
+  private String[] trafficRow(PartCtx ctx, String dt, long cust, long chan) {
+    Rng r = ctx.rng;
+    long interactions = r.between(1, 40);
+    long revenue = interactions * r.between(20, 400);
+    Defect d = roll(r, TRAFFIC_KNOBS);
+    if ((d == Defect.DUPLICATE || d == Defect.CONFLICT) && !ctx.roomForExtra()) {
+      d = null;
+    }
+    String rule = null;
+    if (d == Defect.FK_BREAK) {
+      if (r.chance(0.5)) {
+        cust = NO_SUCH_ID + r.nextLong(1_000_000);
+        rule = "relationships:customer_id";
+      } else {
+        chan = 9_000 + r.nextInt(1000) + channels;
+        rule = "relationships:channel_id";
+      }
+    }
+    String[] v = {
+      dt,
+      id(account(cust), r, ctx),
+      id(cust, r, ctx),
+      id(chan, r, ctx),
+      Long.toString(interactions),
+      money(revenue)
+    };
+    if (d == null) {
+      return v;
+    }
+    switch (d) {
+      case NOT_NULL, TYPE_ERROR -> rule = breakValue(Entities.TRAFFIC, d, v, r);
+      case DUPLICATE -> ctx.queue(v.clone(), r, d, null);
+      case CONFLICT -> {
+        String[] c = v.clone();
+        c[4] = Long.toString(interactions + 1);
+        c[5] = money(revenue + 100);
+        ctx.conflict(c, r);
+      }
+      default -> {}
+    }
+    if (d != Defect.DUPLICATE && d != Defect.CONFLICT) {
+      ctx.count(d, rule);
+    }
+    return v;
+  }
+
+  /**
+   * Backdated traffic of history dates [first, last) (indices as {@link #historyFrom}): {@code
+   * historyTrafficPerDay} distinct (initial customer, channel) pairs a date, from a permutation of
+   * its own per date.
+   */
+  private final class HistoryTraffic implements RowSource {
+    private final int last;
+    private final long m = customers * channels;
+    private int date;
+    private long pos;
+    private long emitted;
+    private long a;
+    private long b;
+
+    HistoryTraffic(int first, int last) {
+      this.last = last;
+      this.date = first - 1;
+      nextDate();
+    }
+
+    private void nextDate() {
+      date++;
+      pos = 0;
+      emitted = 0;
+      Rng pr = Rng.of(seed, "traffic-history-permutation", historyDate(date).toEpochDay(), 0);
+      a = 1 + pr.nextLong(Math.max(1, m - 1));
+      while (gcd(a, m) != 1) {
+        a = 1 + pr.nextLong(Math.max(1, m - 1));
+      }
+      b = pr.nextLong(m);
+    }
+
+    @Override
+    public String[] next(PartCtx ctx) {
+      while (date < last) {
+        if (emitted >= historyTrafficPerDay || pos >= m) {
+          nextDate();
+          continue;
+        }
+        long idx = mulMod(a, pos++, m, b);
+        long cust = idx / channels + 1;
+        long chan = idx % channels + 1;
+        if (brokenCustomers.get((int) cust)) {
+          continue;
+        }
+        emitted++;
+        return trafficRow(ctx, historyDate(date).toString(), cust, chan);
+      }
+      return null;
+    }
+  }
+
+  /** The history date of index {@code i} (0 = {@code start − historyDays}). */
+  LocalDate historyDate(int i) {
+    return cfg.start().minusDays(cfg.historyDays() - (long) i);
   }
 
   /**

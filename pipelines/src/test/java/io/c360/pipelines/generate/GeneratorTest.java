@@ -540,6 +540,29 @@ class GeneratorTest {
     }
     assertThat(covered.size(), equalTo(HISTORY));
     assertThat(((TreeSet<LocalDate>) covered).first(), equalTo(D1.minusDays(HISTORY)));
+    // traffic: the day's own send_date plus the same slice, each history date with its pairs
+    for (int k = 0; k < 4; k++) {
+      LocalDate dt = D1.plusDays(k);
+      LocalDate sliceFrom = D1.minusDays(HISTORY - 50L * k);
+      Map<LocalDate, Set<String>> pairs = new TreeMap<>();
+      for (Map<String, String> t : l.rows("traffic", dt)) {
+        if (Observed.firstRule(Entities.TRAFFIC, t, dt) != null) {
+          continue;
+        }
+        LocalDate d = LocalDate.parse(t.get("send_date").trim());
+        assertThat(
+            dt + " traffic of " + d,
+            d.equals(dt) || (!d.isBefore(sliceFrom) && d.isBefore(sliceFrom.plusDays(50))),
+            is(true));
+        pairs
+            .computeIfAbsent(d, x -> new TreeSet<>())
+            .add(Observed.id(t.get("customer_id")) + "/" + Observed.id(t.get("channel_id")));
+      }
+      for (LocalDate d = sliceFrom; d.isBefore(sliceFrom.plusDays(50)); d = d.plusDays(1)) {
+        assertThat(
+            dt + " traffic pairs on " + d, pairs.getOrDefault(d, Set.of()).size(), greaterThan(10));
+      }
+    }
   }
 
   @Test
@@ -592,9 +615,11 @@ class GeneratorTest {
     GenerationReport r = Generator.generate(small(tmp).noDefects().historyDays(30).build());
     Observed o = new Observed(new Landing(tmp));
     assertThat(o.rules, equalTo(Map.of()));
-    // 2,000 same-day sales plus 15 history dates of 200 each
+    // 2,000 same-day sales plus 15 history dates of 200 each; traffic likewise 400 + 15 x 40
     assertThat(r.rows("sales", D1), equalTo(2_000L + 15 * 200L));
     assertThat(r.rows("sales", D2), equalTo(2_000L + 15 * 200L));
+    assertThat(r.rows("traffic", D1), equalTo(400L + 15 * 40L));
+    assertThat(r.rows("traffic", D2), equalTo(400L + 15 * 40L));
   }
 
   @Test
