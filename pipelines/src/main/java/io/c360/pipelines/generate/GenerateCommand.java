@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>{@code
  * c360 generate --scale 0.02 --days 3 --start 2025-01-01 --output /tmp/landing --seed 7 \
- *     --rate duplicate=0.02 --rate fk_break=0
+ *     --rate duplicate=0.02 --rate fk_break=0 --historyDays 365
  * }</pre>
  */
 @Command(
@@ -71,6 +71,19 @@ public class GenerateCommand implements Callable<Integer> {
       defaultValue = "3",
       description = "Number of consecutive dates (default ${DEFAULT-VALUE}).")
   int days;
+
+  @Option(
+      names = {"--historyDays", "--history-days"},
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Also write N days of history before --start (default ${DEFAULT-VALUE} = none): each"
+              + " history date gets a tenth of a day's sales and traffic, delivered in --days contiguous"
+              + " slices, oldest first, as extra sales and traffic parts of each day (all N on the first day"
+              + " when --days 1); the first day's customers file carries every customer's version"
+              + " history (moves, segment and industry changes) over those N days. For year-over"
+              + "-year KPIs from the first runs, e.g. --days 4 --historyDays 440.")
+  int historyDays;
 
   @Option(
       names = "--start",
@@ -137,13 +150,16 @@ public class GenerateCommand implements Callable<Integer> {
     double secs = (System.nanoTime() - t0) / 1e9;
     out.printf(
         Locale.ROOT,
-        "Generated %d files under %s in %.1f s (scale %s, %d days from %s, %s, seed %d)%n",
+        "Generated %d files under %s in %.1f s (scale %s, %d days from %s%s, %s, seed %d)%n",
         report.files().size(),
         config.output(),
         secs,
         config.scale(),
         config.days(),
         config.start(),
+        config.historyDays() == 0
+            ? ""
+            : " with " + config.historyDays() + " days of history before it",
         config.format().name().toLowerCase(Locale.ROOT),
         config.seed());
     report
@@ -165,6 +181,7 @@ public class GenerateCommand implements Callable<Integer> {
         GeneratorConfig.builder(output)
             .scale(scale)
             .days(days)
+            .historyDays(historyDays)
             .start(start)
             .seed(seed)
             .partRows(partRows);

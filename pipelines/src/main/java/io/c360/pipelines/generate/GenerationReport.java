@@ -134,6 +134,11 @@ public record GenerationReport(
     args.put("days", config.days());
     args.put("start", config.start().toString());
     args.put("end", config.start().plusDays(config.days() - 1L).toString());
+    if (config.historyDays() > 0) {
+      // only when set, so files of runs without history stay byte-identical
+      args.put("history_days", config.historyDays());
+      args.put("history_start", config.start().minusDays(config.historyDays()).toString());
+    }
     args.put("format", config.format().name().toLowerCase(java.util.Locale.ROOT));
     args.put("seed", config.seed());
     args.put("part_rows", config.partRows());

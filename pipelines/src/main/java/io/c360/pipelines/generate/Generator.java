@@ -54,6 +54,21 @@ import java.util.stream.Stream;
  * conflicts land half a few lines after the original and half in the day's last file ("the later
  * file wins"); dimension conflicts keep the same {@code updated_at} a few lines later.
  *
+ * <p>With {@code historyDays} N &gt; 0 the landing zone also holds N days of history before {@code
+ * start}, so the first runs already give year-over-year KPIs. Sales: every history date gets a
+ * tenth of a day's sales volume ({@link #HISTORY_SHARE}), with transaction_ts spread uniformly over
+ * that date; the N dates are cut into {@code days} contiguous slices, oldest first, and day k's
+ * sales folder carries slice k in extra parts after its own same-day parts (so 4 days with N = 440
+ * deliver 110 history days each; with one day, all N arrive at once). Backdated sales go to the
+ * initial customers and products only and roll the same row knobs as same-day sales, so they are
+ * clean unless a knob says otherwise (a future_date knob still dates them after the run date).
+ * Customers: the day-1 file carries, for every initial customer that it does not reject, a version
+ * chain spread over the N days (about {@link #HISTORY_CHANGE_RATE} changes per customer a day, as
+ * on later days: moves, segment, name, email and industry changes), oldest first, so segment
+ * changes and industries "at sale time" have real SCD2 history. Traffic: likewise a tenth of a
+ * day's rows per history date (distinct initial customer and channel pairs), in the same slices.
+ * With N = 0 the output is byte-identical to a generator without the option.
+ *
  * <p>Parquet files hold the same rows and field names; integer and decimal columns are INT64 and
  * DOUBLE unless the file holds a bad value there, everything else is an optional string.
  */
@@ -68,6 +83,13 @@ public final class Generator {
   static final long NO_SUCH_ID = 900_000_000_000L;
 
   private static final long DAY = 86_400L;
+
+  /** Backdated sales per history date, as a share of a day's sales volume. */
+  static final double HISTORY_SHARE = 0.1;
+
+  /** Expected history changes per initial customer and history day (as the daily 1%). */
+  static final double HISTORY_CHANGE_RATE = 0.01;
+
   private static final List<Defect> DIM_KNOBS =
       List.of(
           Defect.DUPLICATE,
@@ -107,6 +129,8 @@ public final class Generator {
   final int changesPerDay;
   final int newProductsPerDay;
   final int priceChangesPerDay;
+  final long historySalesPerDay;
+  final long historyTrafficPerDay;
 
   private final Map<Long, Cust> custState = new HashMap<>();
   private final List<Long> changedCustomers = new ArrayList<>();
@@ -133,6 +157,13 @@ public final class Generator {
     this.changesPerDay = (int) Math.max(1, Math.round(customers * 0.01));
     this.newProductsPerDay = (int) Math.max(1, Math.round(products * 0.005));
     this.priceChangesPerDay = (int) Math.max(1, Math.round(products * 0.01));
+    this.historySalesPerDay =
+        cfg.historyDays() == 0 ? 0 : Math.max(1, Math.round(salesPerDay * HISTORY_SHARE));
+    this.historyTrafficPerDay =
+        cfg.historyDays() == 0
+            ? 0
+            : Math.min(
+                customers * channels, Math.max(1, Math.round(trafficPerDay * HISTORY_SHARE)));
     for (EntitySpec e : Entities.ALL) {
       rows.put(e.name(), new TreeMap<>());
       injected.put(e.name(), new TreeMap<>());
@@ -367,6 +398,74 @@ public final class Generator {
     return c != null ? c : baseCustomer(id);
   }
 
+  /**
+   * The versions of an initial customer over the history window, oldest first: its base attributes
+   * valid from just before the window (or its creation), then changes at random instants of the
+   * window; the last one is the customer's state on day 1.
+   */
+  List<Cust> historyVersions(long id) {
+    Cust base = baseCustomer(id);
+    Rng r = Rng.of(seed, "customer-history", id, 0);
+    long end = dayStart(1) - 1;
+    long from =
+        Math.max(dayStart(1) - cfg.historyDays() * DAY, (base.created().toEpochDay() + 1) * DAY);
+    // uniform in [0, 2 x the expected count]
+    long most = Math.round(2 * HISTORY_CHANGE_RATE * cfg.historyDays());
+    int n = from >= end ? 0 : r.nextInt((int) most + 1);
+    long[] at = new long[n];
+    for (int i = 0; i < n; i++) {
+      at[i] = from + r.nextLong(end - from);
+    }
+    java.util.Arrays.sort(at);
+    List<Cust> out = new ArrayList<>();
+    if (n == 0) {
+      out.add(base);
+      return out;
+    }
+    Cust c = withUpdated(base, from - 1 - r.nextLong(DAY / 2));
+    out.add(c);
+    for (long t : at) {
+      if (t <= c.updated()) {
+        continue; // two changes in one second: one version
+      }
+      c = r.chance(0.2) ? industryChange(c, r, t) : change(c, r, t);
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static Cust withUpdated(Cust c, long updated) {
+    return new Cust(
+        c.id(),
+        c.account(),
+        c.name(),
+        c.email(),
+        c.city(),
+        c.country(),
+        c.segment(),
+        c.industry(),
+        c.created(),
+        updated);
+  }
+
+  private static Cust industryChange(Cust c, Rng r, long updated) {
+    String industry = r.pick(Vocab.INDUSTRIES);
+    while (industry.equals(c.industry())) {
+      industry = r.pick(Vocab.INDUSTRIES);
+    }
+    return new Cust(
+        c.id(),
+        c.account(),
+        c.name(),
+        c.email(),
+        c.city(),
+        c.country(),
+        c.segment(),
+        industry,
+        c.created(),
+        updated);
+  }
+
   /** One tracked attribute changed, valid from {@code updated}. */
   private Cust change(Cust c, Rng r, long updated) {
     switch (r.nextInt(4)) {
@@ -563,7 +662,24 @@ public final class Generator {
   private List<PartResult> writeCustomers(int k) throws IOException {
     Map<String, Long> pre = new TreeMap<>();
     List<DimRow<Cust>> list;
-    if (k == 1) {
+    if (k == 1 && cfg.historyDays() > 0) {
+      List<DimRow<Cust>> l = new ArrayList<>();
+      for (long id = 1; id <= customers; id++) {
+        int exempt = id <= 3 ? 1 : 0;
+        if (brokenCustomers.get((int) id)) {
+          // Its one row is rejected: no history of a customer the facts never reference.
+          l.add(new DimRow<>(id, customer(id), exempt));
+          continue;
+        }
+        List<Cust> versions = historyVersions(id);
+        for (int i = 0; i < versions.size(); i++) {
+          // Older versions may only be duplicated: a conflict or reject targets the current one.
+          l.add(new DimRow<>(id, versions.get(i), i == versions.size() - 1 ? exempt : 2));
+        }
+        custState.put(id, versions.get(versions.size() - 1));
+      }
+      list = l;
+    } else if (k == 1) {
       list =
           new AbstractList<>() {
             @Override
@@ -869,21 +985,59 @@ public final class Generator {
     }
     int nParts = (int) ((salesPerDay + cfg.partRows() - 1) / cfg.partRows());
     List<Callable<PartResult>> tasks = new ArrayList<>();
+    long dayMaxCustomer = maxCustomerId(k);
     for (int p = 0; p < nParts; p++) {
       int part = p;
       long target = Math.min(cfg.partRows(), salesPerDay - (long) p * cfg.partRows());
       tasks.add(
           () ->
               writePart(
-                  Entities.SALES, k, part, new SalesSource(k, part, prices), target, Map.of()));
+                  Entities.SALES,
+                  k,
+                  part,
+                  new SalesSource(k, part, prices, dayStart(k), DAY, dayMaxCustomer),
+                  target,
+                  Map.of()));
+    }
+    // History slice k, in parts after the day's own, so every transaction id stays distinct.
+    int hFrom = historyFrom(k);
+    int hDays = historyFrom(k + 1) - hFrom;
+    long hRows = historySalesPerDay * hDays;
+    long hStart = dayStart(1) - (cfg.historyDays() - (long) hFrom) * DAY;
+    long[] basePrices = java.util.Arrays.copyOf(prices, products + 1);
+    int hParts = (int) ((hRows + cfg.partRows() - 1) / cfg.partRows());
+    for (int h = 0; h < hParts; h++) {
+      int part = nParts + h;
+      long target = Math.min(cfg.partRows(), hRows - (long) h * cfg.partRows());
+      tasks.add(
+          () ->
+              writePart(
+                  Entities.SALES,
+                  k,
+                  part,
+                  new SalesSource(k, part, basePrices, hStart, hDays * DAY, customers),
+                  target,
+                  Map.of()));
     }
     return tasks;
   }
 
-  /** Sales rows of one part: orders of 1–6 lines within the day, plus the row knobs. */
+  /** Index (0 = {@code start − historyDays}) of the first history date delivered on day k. */
+  int historyFrom(int k) {
+    return (int) ((long) (k - 1) * cfg.historyDays() / cfg.days());
+  }
+
+  /**
+   * Sales rows of one part: orders of 1–6 lines within [from, from + span) (the run date, or a
+   * history slice), for customers 1..maxCustomer and the products {@code prices} covers, plus the
+   * row knobs (dated relative to the run date).
+   */
   private final class SalesSource implements RowSource {
     private final int day;
     private final long dayStart;
+    private final long from;
+    private final long span;
+    private final long maxCustomer;
     private final long idBase;
     private final long[] prices;
     private long seq;
@@ -893,15 +1047,18 @@ public final class Generator {
     private long orderShop;
     private int linesLeft;
 
-    SalesSource(int day, int part, long[] prices) {
+    SalesSource(int day, int part, long[] prices, long from, long span, long maxCustomer) {
       this.day = day;
       this.dayStart = dayStart(day);
+      this.from = from;
+      this.span = span;
+      this.maxCustomer = maxCustomer;
       this.idBase = day * 10_000_000_000L + (long) part * cfg.partRows();
       this.prices = prices;
     }
 
     private long pickCustomer(Rng r) {
-      long max = maxCustomerId(day);
+      long max = maxCustomer;
       while (true) {
         long id = 1 + r.nextLong(max);
         if (id > customers || !brokenCustomers.get((int) id)) {
@@ -929,7 +1086,7 @@ public final class Generator {
         linesLeft = u < 0.55 ? 1 : u < 0.8 ? 2 : u < 0.92 ? 3 : r.between(4, 6);
         orderId = linesLeft == 1 && r.chance(0.4) ? 0 : idBase + seq;
         orderCust = pickCustomer(r);
-        orderTs = dayStart + r.nextLong(DAY - 60);
+        orderTs = from + r.nextLong(span - 60);
         orderShop = r.chance(0.3) ? 0 : r.between(1, 50);
       }
       linesLeft--;
@@ -1151,7 +1308,6 @@ public final class Generator {
 
             @Override
             public String[] next(PartCtx ctx) {
-              Rng r = ctx.rng;
               long cust;
               long chan;
               do {
@@ -1162,53 +1318,135 @@ public final class Generator {
                 cust = idx / channels + 1;
                 chan = idx % channels + 1;
               } while (cust <= customers && brokenCustomers.get((int) cust));
-              long interactions = r.between(1, 40);
-              long revenue = interactions * r.between(20, 400);
-              Defect d = roll(r, TRAFFIC_KNOBS);
-              if ((d == Defect.DUPLICATE || d == Defect.CONFLICT) && !ctx.roomForExtra()) {
-                d = null;
-              }
-              String rule = null;
-              if (d == Defect.FK_BREAK) {
-                if (r.chance(0.5)) {
-                  cust = NO_SUCH_ID + r.nextLong(1_000_000);
-                  rule = "relationships:customer_id";
-                } else {
-                  chan = 9_000 + r.nextInt(1000) + channels;
-                  rule = "relationships:channel_id";
-                }
-              }
-              String[] v = {
-                dt,
-                id(account(cust), r, ctx),
-                id(cust, r, ctx),
-                id(chan, r, ctx),
-                Long.toString(interactions),
-                money(revenue)
-              };
-              if (d == null) {
-                return v;
-              }
-              switch (d) {
-                case NOT_NULL, TYPE_ERROR -> rule = breakValue(Entities.TRAFFIC, d, v, r);
-                case DUPLICATE -> ctx.queue(v.clone(), r, d, null);
-                case CONFLICT -> {
-                  String[] c = v.clone();
-                  c[4] = Long.toString(interactions + 1);
-                  c[5] = money(revenue + 100);
-                  ctx.conflict(c, r);
-                }
-                default -> {}
-              }
-              if (d != Defect.DUPLICATE && d != Defect.CONFLICT) {
-                ctx.count(d, rule);
-              }
-              return v;
+              return trafficRow(ctx, dt, cust, chan);
             }
           };
       out.add(() -> writePart(Entities.TRAFFIC, k, part, src, target, Map.of()));
     }
+    // History slice k: whole dates per part, after the day's own parts.
+    int hFrom = historyFrom(k);
+    int hDays = historyFrom(k + 1) - hFrom;
+    int datesPerPart = (int) Math.max(1, cfg.partRows() / Math.max(1, historyTrafficPerDay));
+    for (int h = 0; h * datesPerPart < hDays && historyTrafficPerDay > 0; h++) {
+      int part = nParts + h;
+      int first = hFrom + h * datesPerPart;
+      int last = Math.min(hFrom + hDays, first + datesPerPart); // exclusive
+      // no target: every date gets all its pairs, plus any duplicate or conflict rows
+      out.add(
+          () ->
+              writePart(
+                  Entities.TRAFFIC,
+                  k,
+                  part,
+                  new HistoryTraffic(first, last),
+                  Long.MAX_VALUE,
+                  Map.of()));
+    }
     return out;
+  }
+
+  /** One traffic row of (cust, chan) on {@code dt}, with its row knob. */
+  private String[] trafficRow(PartCtx ctx, String dt, long cust, long chan) {
+    Rng r = ctx.rng;
+    long interactions = r.between(1, 40);
+    long revenue = interactions * r.between(20, 400);
+    Defect d = roll(r, TRAFFIC_KNOBS);
+    if ((d == Defect.DUPLICATE || d == Defect.CONFLICT) && !ctx.roomForExtra()) {
+      d = null;
+    }
+    String rule = null;
+    if (d == Defect.FK_BREAK) {
+      if (r.chance(0.5)) {
+        cust = NO_SUCH_ID + r.nextLong(1_000_000);
+        rule = "relationships:customer_id";
+      } else {
+        chan = 9_000 + r.nextInt(1000) + channels;
+        rule = "relationships:channel_id";
+      }
+    }
+    String[] v = {
+      dt,
+      id(account(cust), r, ctx),
+      id(cust, r, ctx),
+      id(chan, r, ctx),
+      Long.toString(interactions),
+      money(revenue)
+    };
+    if (d == null) {
+      return v;
+    }
+    switch (d) {
+      case NOT_NULL, TYPE_ERROR -> rule = breakValue(Entities.TRAFFIC, d, v, r);
+      case DUPLICATE -> ctx.queue(v.clone(), r, d, null);
+      case CONFLICT -> {
+        String[] c = v.clone();
+        c[4] = Long.toString(interactions + 1);
+        c[5] = money(revenue + 100);
+        ctx.conflict(c, r);
+      }
+      default -> {}
+    }
+    if (d != Defect.DUPLICATE && d != Defect.CONFLICT) {
+      ctx.count(d, rule);
+    }
+    return v;
+  }
+
+  /**
+   * Backdated traffic of history dates [first, last) (indices as {@link #historyFrom}): {@code
+   * historyTrafficPerDay} distinct (initial customer, channel) pairs a date, from a permutation of
+   * its own per date.
+   */
+  private final class HistoryTraffic implements RowSource {
+    private final int last;
+    private final long m = customers * channels;
+    private int date;
+    private long pos;
+    private long emitted;
+    private long a;
+    private long b;
+
+    HistoryTraffic(int first, int last) {
+      this.last = last;
+      this.date = first - 1;
+      nextDate();
+    }
+
+    private void nextDate() {
+      date++;
+      pos = 0;
+      emitted = 0;
+      Rng pr = Rng.of(seed, "traffic-history-permutation", historyDate(date).toEpochDay(), 0);
+      a = 1 + pr.nextLong(Math.max(1, m - 1));
+      while (gcd(a, m) != 1) {
+        a = 1 + pr.nextLong(Math.max(1, m - 1));
+      }
+      b = pr.nextLong(m);
+    }
+
+    @Override
+    public String[] next(PartCtx ctx) {
+      while (date < last) {
+        if (emitted >= historyTrafficPerDay || pos >= m) {
+          nextDate();
+          continue;
+        }
+        long idx = mulMod(a, pos++, m, b);
+        long cust = idx / channels + 1;
+        long chan = idx % channels + 1;
+        if (brokenCustomers.get((int) cust)) {
+          continue;
+        }
+        emitted++;
+        return trafficRow(ctx, historyDate(date).toString(), cust, chan);
+      }
+      return null;
+    }
+  }
+
+  /** The history date of index {@code i} (0 = {@code start − historyDays}). */
+  LocalDate historyDate(int i) {
+    return cfg.start().minusDays(cfg.historyDays() - (long) i);
   }
 
   /**

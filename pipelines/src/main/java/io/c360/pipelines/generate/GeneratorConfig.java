@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param scale 1.0 = 1,000,000 sales and 200,000 traffic rows a day, 100,000 customers, 1,000
  *     products (at least 10), 10 channels (never fewer)
  * @param days number of consecutive dates to write, from {@code start}
+ * @param historyDays 0 (default) or N: the landing zone also carries N days of sales history before
+ *     {@code start}, delivered in contiguous slices (oldest first, one per generated day) on top of
+ *     each day's own sales, and every customer's versions spread over those N days; see {@link
+ *     Generator}
  * @param start first date ({@code dt=} folder) of the run
  * @param format CSV (some files gzip-compressed) or Parquet
  * @param seed every value derives from it
@@ -30,6 +34,7 @@ public record GeneratorConfig(
     Path output,
     double scale,
     int days,
+    int historyDays,
     LocalDate start,
     Format format,
     long seed,
@@ -56,6 +61,9 @@ public record GeneratorConfig(
     if (days < 1 || days > 3660) {
       throw new IllegalArgumentException("days must be in [1, 3660], got " + days);
     }
+    if (historyDays < 0 || historyDays > 3660) {
+      throw new IllegalArgumentException("historyDays must be in [0, 3660], got " + historyDays);
+    }
     if (partRows < 1) {
       throw new IllegalArgumentException("partRows must be at least 1, got " + partRows);
     }
@@ -77,12 +85,13 @@ public record GeneratorConfig(
     rates = java.util.Collections.unmodifiableMap(all);
   }
 
-  /** Scale 0.01, 3 days from 2025-01-01, CSV, seed 42, default rates. */
+  /** Scale 0.01, 3 days from 2025-01-01, no history, CSV, seed 42, default rates. */
   public static GeneratorConfig defaults(Path output) {
     return new GeneratorConfig(
         output,
         0.01,
         3,
+        0,
         DEFAULT_START,
         Format.CSV,
         42L,
@@ -108,6 +117,7 @@ public record GeneratorConfig(
     private Path output;
     private double scale;
     private int days;
+    private int historyDays;
     private LocalDate start;
     private Format format;
     private long seed;
@@ -119,6 +129,7 @@ public record GeneratorConfig(
       this.output = c.output;
       this.scale = c.scale;
       this.days = c.days;
+      this.historyDays = c.historyDays;
       this.start = c.start;
       this.format = c.format;
       this.seed = c.seed;
@@ -139,6 +150,12 @@ public record GeneratorConfig(
 
     public Builder days(int v) {
       this.days = v;
+      return this;
+    }
+
+    /** Days of sales history before {@code start} (0 = none). */
+    public Builder historyDays(int v) {
+      this.historyDays = v;
       return this;
     }
 
@@ -182,7 +199,7 @@ public record GeneratorConfig(
 
     public GeneratorConfig build() {
       return new GeneratorConfig(
-          output, scale, days, start, format, seed, rates, partRows, threads);
+          output, scale, days, historyDays, start, format, seed, rates, partRows, threads);
     }
   }
 }

@@ -37,6 +37,7 @@ class GenerateCommandTest {
         new String[] {
           "--scale",
           "--days",
+          "--historyDays",
           "--start",
           "--output",
           "--format",
@@ -93,6 +94,33 @@ class GenerateCommandTest {
     assertThat(json.at("/injected_totals/fk_break/total").asLong(), equalTo(0L));
     assertThat(json.at("/rows/sales/2024-02-29").asLong(), equalTo(2_000L));
     assertThat(Files.isDirectory(tmp.resolve("sales/dt=2024-02-29")), is(true));
+  }
+
+  @Test
+  void historyDaysAddsSlicesOfBackdatedSalesToEachDay(@TempDir Path tmp) throws Exception {
+    int code =
+        run(
+            "--output",
+            tmp.toString(),
+            "--scale",
+            "0.001",
+            "--days",
+            "2",
+            "--historyDays",
+            "30",
+            "--start",
+            "2025-01-01",
+            "--clean");
+    assertThat(err.toString(), code, equalTo(0));
+    assertThat(out.toString(), containsString("with 30 days of history before it"));
+    JsonNode json = new ObjectMapper().readTree(tmp.resolve("_generator.json").toFile());
+    assertThat(json.at("/arguments/history_days").asInt(), equalTo(30));
+    assertThat(json.at("/arguments/history_start").asText(), equalTo("2024-12-02"));
+    // 1,000 same-day sales plus 15 history dates of a tenth of that each
+    assertThat(json.at("/rows/sales/2025-01-01").asLong(), equalTo(2_500L));
+    assertThat(json.at("/rows/sales/2025-01-02").asLong(), equalTo(2_500L));
+    assertThat(run("--output", tmp.toString(), "--historyDays", "-1"), equalTo(2));
+    assertThat(err.toString(), containsString("historyDays must be in [0, 3660]"));
   }
 
   @Test

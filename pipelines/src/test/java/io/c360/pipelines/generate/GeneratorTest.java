@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
@@ -21,6 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -457,6 +460,175 @@ class GeneratorTest {
         IllegalArgumentException.class,
         () -> GeneratorConfig.builder(tmp).rate(Defect.DUPLICATE, 1.5).build());
     assertThrows(IllegalArgumentException.class, () -> Defect.fromKey("typo"));
+  }
+
+  // ------------------------------------------------------------------ --historyDays
+
+  static final int HISTORY = 200;
+
+  /** Scale 0.001, 4 days, 200 history days: slices of 50 dates, 100 backdated sales a date. */
+  static GeneratorConfig.Builder withHistory(Path out) {
+    return GeneratorConfig.builder(out).scale(0.001).days(4).historyDays(HISTORY);
+  }
+
+  @Test
+  void historyIsDeterministicAndEveryInjectedDefectIsAccountedFor(@TempDir Path tmp)
+      throws IOException {
+    GeneratorConfig c = withHistory(tmp.resolve("a")).build();
+    GenerationReport r = Generator.generate(c);
+    Generator.generate(c.toBuilder().output(tmp.resolve("b")).threads(1).build());
+    Map<String, String> first = Landing.digests(tmp.resolve("a"));
+    assertThat(Landing.digests(tmp.resolve("b")), equalTo(first));
+    Landing l = new Landing(tmp.resolve("a"));
+    Observed o = new Observed(l);
+    // backdated rows are clean unless a knob injected a defect: the rules seen are those reported
+    for (EntitySpec e : Entities.ALL) {
+      assertThat(e.name(), o.rules(e.name()), equalTo(r.expectedRules(e.name())));
+      for (int k = 0; k < 4; k++) {
+        GenerationReport.Expected x = r.expected(e.name(), D1.plusDays(k));
+        assertThat(x.rowsRead(), equalTo((long) l.rows(e.name(), D1.plusDays(k)).size()));
+      }
+    }
+    assertThat(r.expectedRules("sales"), hasKey("business:future_date"));
+    JsonNode json = new ObjectMapper().readTree(tmp.resolve("a/_generator.json").toFile());
+    assertThat(json.at("/arguments/history_days").asInt(), equalTo(HISTORY));
+    assertThat(
+        json.at("/arguments/history_start").asText(), equalTo(D1.minusDays(HISTORY).toString()));
+    // without the option the description has no history fields (files stay as they were)
+    assertThat(
+        new ObjectMapper()
+            .readTree(shared.resolve("defaults/" + GenerationReport.FILE_NAME).toFile())
+            .at("/arguments")
+            .has("history_days"),
+        is(false));
+  }
+
+  @Test
+  void eachDayCarriesItsSliceOfTheHistoryOnTopOfItsOwnSales(@TempDir Path tmp) throws IOException {
+    Generator.generate(withHistory(tmp).build());
+    Landing l = new Landing(tmp);
+    long perDate = Math.round(1_000 * Generator.HISTORY_SHARE);
+    Set<LocalDate> covered = new TreeSet<>();
+    for (int k = 0; k < 4; k++) {
+      LocalDate dt = D1.plusDays(k);
+      LocalDate sliceFrom = D1.minusDays(HISTORY - 50L * k);
+      LocalDate sliceTo = sliceFrom.plusDays(50); // exclusive
+      Map<LocalDate, Long> byDate = new TreeMap<>();
+      for (Map<String, String> s : l.rows("sales", dt)) {
+        if (Observed.firstRule(Entities.SALES, s, dt) != null) {
+          continue;
+        }
+        LocalDate d = LocalDate.ofInstant(Observed.ts(s.get("transaction_ts")), ZoneOffset.UTC);
+        byDate.merge(d, 1L, Long::sum);
+        boolean inSlice = !d.isBefore(sliceFrom) && d.isBefore(sliceTo);
+        boolean sameDayOrLate = !d.isAfter(dt) && !d.isBefore(dt.minusDays(3));
+        assertThat(dt + " sale dated " + d, inSlice || sameDayOrLate, is(true));
+        // within the N days before the run date
+        assertThat(d.isBefore(dt.minusDays(HISTORY)), is(false));
+      }
+      long inSlice = 0;
+      for (LocalDate d = sliceFrom; d.isBefore(sliceTo); d = d.plusDays(1)) {
+        long n = byDate.getOrDefault(d, 0L);
+        assertThat(dt + " carries sales of " + d, n, greaterThan(0L));
+        inSlice += n;
+        covered.add(d);
+      }
+      // a tenth of a day's volume per history date; knobs move or reject a few percent of rows
+      assertThat(dt + " backdated", inSlice, greaterThanOrEqualTo(perDate * 50 * 85 / 100));
+      assertThat(dt + " backdated", inSlice, lessThanOrEqualTo(perDate * 50 * 110 / 100));
+      assertThat(dt + " same-day sales", byDate.getOrDefault(dt, 0L), greaterThan(800L));
+    }
+    assertThat(covered.size(), equalTo(HISTORY));
+    assertThat(((TreeSet<LocalDate>) covered).first(), equalTo(D1.minusDays(HISTORY)));
+    // traffic: the day's own send_date plus the same slice, each history date with its pairs
+    for (int k = 0; k < 4; k++) {
+      LocalDate dt = D1.plusDays(k);
+      LocalDate sliceFrom = D1.minusDays(HISTORY - 50L * k);
+      Map<LocalDate, Set<String>> pairs = new TreeMap<>();
+      for (Map<String, String> t : l.rows("traffic", dt)) {
+        if (Observed.firstRule(Entities.TRAFFIC, t, dt) != null) {
+          continue;
+        }
+        LocalDate d = LocalDate.parse(t.get("send_date").trim());
+        assertThat(
+            dt + " traffic of " + d,
+            d.equals(dt) || (!d.isBefore(sliceFrom) && d.isBefore(sliceFrom.plusDays(50))),
+            is(true));
+        pairs
+            .computeIfAbsent(d, x -> new TreeSet<>())
+            .add(Observed.id(t.get("customer_id")) + "/" + Observed.id(t.get("channel_id")));
+      }
+      for (LocalDate d = sliceFrom; d.isBefore(sliceFrom.plusDays(50)); d = d.plusDays(1)) {
+        assertThat(
+            dt + " traffic pairs on " + d, pairs.getOrDefault(d, Set.of()).size(), greaterThan(10));
+      }
+    }
+  }
+
+  @Test
+  void firstCustomersFileCarriesVersionHistorySpreadOverTheWindow(@TempDir Path tmp)
+      throws IOException {
+    Generator.generate(withHistory(tmp).build());
+    Landing l = new Landing(tmp);
+    // per customer, its versions in file order (a duplicated or conflicting row repeats one)
+    Map<String, Map<java.time.Instant, Map<String, String>>> byId = new TreeMap<>();
+    for (Map<String, String> c : l.rows("customers", D1)) {
+      if (Observed.firstRule(Entities.CUSTOMERS, c, D1) == null) {
+        byId.computeIfAbsent(
+                Observed.id(c.get("customer_id")), x -> new java.util.LinkedHashMap<>())
+            .putIfAbsent(Observed.ts(c.get("updated_at")), c);
+      }
+    }
+    Map<String, List<Map<String, String>>> versions = new TreeMap<>();
+    byId.forEach((id, v) -> versions.put(id, new ArrayList<>(v.values())));
+    long multi = 0;
+    long segmentChanges = 0;
+    long industryChanges = 0;
+    Set<String> months = new TreeSet<>();
+    java.time.Instant windowStart = D1.minusDays(HISTORY).atStartOfDay(ZoneOffset.UTC).toInstant();
+    for (List<Map<String, String>> v : versions.values()) {
+      multi += v.size() > 1 ? 1 : 0;
+      for (int i = 1; i < v.size(); i++) {
+        java.time.Instant t = Observed.ts(v.get(i).get("updated_at"));
+        java.time.Instant before = Observed.ts(v.get(i - 1).get("updated_at"));
+        assertThat("versions oldest first", t.isAfter(before), is(true));
+        assertThat(t.isBefore(windowStart), is(false));
+        assertThat(t.isBefore(D1.atStartOfDay(ZoneOffset.UTC).toInstant()), is(true));
+        months.add(t.toString().substring(0, 7));
+        if (!Landing.key(v.get(i).get("segment"))
+            .equals(Landing.key(v.get(i - 1).get("segment")))) {
+          segmentChanges++;
+        }
+        if (!v.get(i).get("industry").equals(v.get(i - 1).get("industry"))) {
+          industryChanges++;
+        }
+      }
+    }
+    assertThat("customers with several versions", multi, greaterThan(versions.size() / 2L));
+    assertThat(segmentChanges, greaterThan(10L));
+    assertThat(industryChanges, greaterThan(5L));
+    assertThat("months with changes", months.size(), greaterThanOrEqualTo(6));
+  }
+
+  @Test
+  void cleanHistoryHasEveryRowValid(@TempDir Path tmp) throws IOException {
+    GenerationReport r = Generator.generate(small(tmp).noDefects().historyDays(30).build());
+    Observed o = new Observed(new Landing(tmp));
+    assertThat(o.rules, equalTo(Map.of()));
+    // 2,000 same-day sales plus 15 history dates of 200 each; traffic likewise 400 + 15 x 40
+    assertThat(r.rows("sales", D1), equalTo(2_000L + 15 * 200L));
+    assertThat(r.rows("sales", D2), equalTo(2_000L + 15 * 200L));
+    assertThat(r.rows("traffic", D1), equalTo(400L + 15 * 40L));
+    assertThat(r.rows("traffic", D2), equalTo(400L + 15 * 40L));
+  }
+
+  @Test
+  void historyDaysOutOfRangeIsRefused(@TempDir Path tmp) {
+    assertThrows(
+        IllegalArgumentException.class, () -> GeneratorConfig.builder(tmp).historyDays(-1).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> GeneratorConfig.builder(tmp).historyDays(3661).build());
   }
 
   private static Set<String> distinctIds(String entity, String column, LocalDate d) {

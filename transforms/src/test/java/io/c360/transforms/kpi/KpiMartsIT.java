@@ -5,15 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
+import io.c360.transforms.testing.KpiReference;
 import io.c360.transforms.testing.TestDatabase;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -42,8 +40,8 @@ import org.postgresql.PGConnection;
 /**
  * Every mart of SPEC §4, computed by the Beam KPI stage over ~600 days of synthetic dw history,
  * compared row by row (all columns) with an independent plain-SQL computation of the same
- * definition (src/test/resources/kpi_reference), at a date right after a year boundary, on a
- * quarter boundary and mid-quarter; a re-run leaves the marts byte-identical.
+ * definition ({@link KpiReference}), at a date right after a year boundary, on a quarter boundary
+ * and mid-quarter; a re-run leaves the marts byte-identical.
  */
 class KpiMartsIT implements Serializable {
   @RegisterExtension static final TestDatabase DB = new TestDatabase();
@@ -111,29 +109,9 @@ class KpiMartsIT implements Serializable {
   @ParameterizedTest(name = "{1} as of {0}")
   @MethodSource("martsByAsOf")
   void martEqualsSqlReference(LocalDate asOf, MartTable mart) throws Exception {
-    String reference = referenceSql(mart, asOf);
-    String order = String.join(", ", mart.keyColumns());
-    try (Connection c = DB.open();
-        Statement st = c.createStatement()) {
-      st.execute("DROP TABLE IF EXISTS ref");
-      // the reference result is cast to the mart's column types, then both are read as text
-      st.execute("CREATE TEMP TABLE ref (LIKE " + mart.qualifiedName() + ")");
-      st.execute("INSERT INTO ref " + reference);
-      List<List<String>> expected = rows(st, "SELECT * FROM ref ORDER BY " + order);
-      List<List<String>> actual =
-          rows(
-              st,
-              "SELECT * FROM "
-                  + mart.qualifiedName()
-                  + " WHERE as_of = '"
-                  + asOf
-                  + "' ORDER BY "
-                  + order);
-      assertThat(mart + " row count", actual.size(), equalTo(expected.size()));
-      for (int i = 0; i < expected.size(); i++) {
-        assertThat(mart + " row " + i, actual.get(i), equalTo(expected.get(i)));
-      }
-      assertThat(mart + " has rows for " + asOf, actual.size(), greaterThan(0));
+    try (Connection c = DB.open()) {
+      int rows = KpiReference.assertMatches(c, mart, asOf, KpiFixture.TZ);
+      assertThat(mart + " has rows for " + asOf, rows, greaterThan(0));
     }
   }
 
@@ -236,33 +214,6 @@ class KpiMartsIT implements Serializable {
                     + ") TO STDOUT",
                 w);
         out.put(t, w.toString());
-      }
-    }
-    return out;
-  }
-
-  static String referenceSql(MartTable mart, LocalDate asOf) throws IOException {
-    String name = "/kpi_reference/" + mart.tableName() + ".sql";
-    try (InputStream in = KpiMartsIT.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IOException("missing reference " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .replace(":as_of", "'" + asOf + "'")
-          .replace(":tz", "'" + KpiFixture.TZ.getId() + "'");
-    }
-  }
-
-  private static List<List<String>> rows(Statement st, String sql) throws SQLException {
-    List<List<String>> out = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.add(md.getColumnName(i) + "=" + rs.getString(i));
-        }
-        out.add(row);
       }
     }
     return out;
