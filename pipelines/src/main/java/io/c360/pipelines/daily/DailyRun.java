@@ -40,6 +40,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class DailyRun {
   private DailyRun() {}
 
+  /** How often a running stage prints a progress line (SPEC §7). */
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+
   /** Opens the warehouse the options name, runs, closes it. */
   public static RunSummary execute(C360Options options, PrintStream out) throws Exception {
     try (Warehouse wh =
@@ -95,6 +98,7 @@ public final class DailyRun {
 
         out.printf("  loading %s ...%n", present.stream().map(EntitySpec::name).toList());
         Instant t0 = Instant.now();
+        options.setJobName(jobName("load", runDate, runId));
         Pipeline load = Pipeline.create(options);
         LoadPipeline.setup(
             load,
@@ -106,8 +110,7 @@ public final class DailyRun {
             options.getCustomersMode() == C360Options.CustomersMode.snapshot
                 ? Scd2.Mode.SNAPSHOT
                 : Scd2.Mode.DELTA);
-        PipelineResult loadResult = load.run();
-        loadResult.waitUntilFinish();
+        PipelineResult loadResult = runToEnd(load, "load", out);
         Map<String, Long> counters = counters(loadResult);
         analyzeStaging(wh);
         summary.stage("load", Duration.between(t0, Instant.now()));
@@ -137,9 +140,10 @@ public final class DailyRun {
 
         out.printf("  computing KPI marts for %s ...%n", asOf);
         Instant t1 = Instant.now();
+        options.setJobName(jobName("marts", asOf, runId));
         Pipeline marts = Pipeline.create(options);
         KpiStage.setup(marts, ctx);
-        marts.run().waitUntilFinish();
+        runToEnd(marts, "marts", out);
         summary.stage("marts", Duration.between(t1, Instant.now()));
 
         RunSummary s = summary.succeeded(Instant.now());
@@ -155,6 +159,31 @@ public final class DailyRun {
         s.print(out, wh);
         return s;
       }
+    }
+  }
+
+  /**
+   * One job name per pipeline, so a Flink or Dataflow console tells the two stages and the days
+   * apart: {@code c360-load-20260330-run12}. Lower case, digits and dashes only, as Dataflow
+   * requires; c360 sets it, so a {@code --jobName} given on the command line is replaced.
+   */
+  static String jobName(String stage, LocalDate date, long runId) {
+    return "c360-" + stage + "-" + date.toString().replace("-", "") + "-run" + runId;
+  }
+
+  /**
+   * Runs a stage's pipeline to its end, printing {@link Progress} lines while it runs, and fails
+   * unless it ended DONE (Dataflow's {@code waitUntilFinish} returns FAILED instead of throwing).
+   */
+  private static PipelineResult runToEnd(Pipeline p, String stage, PrintStream out) {
+    try (Progress progress = Progress.start(out, stage, PROGRESS_EVERY)) {
+      PipelineResult r = p.run();
+      progress.attach(r);
+      PipelineResult.State state = r.waitUntilFinish();
+      if (state != null && state != PipelineResult.State.DONE) {
+        throw new IllegalStateException(stage + " pipeline ended " + state + ", not DONE");
+      }
+      return r;
     }
   }
 

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
@@ -16,6 +17,10 @@ import io.c360.pipelines.testing.RunnerComparison;
 import io.c360.pipelines.testing.RunnerOptions;
 import io.c360.pipelines.testing.WarehouseSnapshot;
 import io.c360.transforms.testing.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.LocalDate;
@@ -68,6 +73,20 @@ class DailyRunOnRunnersIT {
     runDays(() -> RunnerOptions.flinkLocal(2), LOCAL_DB);
     String master = FLINK.restAddress();
     runDays(() -> RunnerOptions.flinkCluster(master, 2), CLUSTER_DB);
+    // The cluster ran each day's two pipelines as named jobs, all finished.
+    String jobs =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + master + "/jobs/overview")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String day : DAYS) {
+      for (String stage : List.of("load", "marts")) {
+        assertThat(
+            jobs, containsString("\"name\":\"c360-" + stage + "-" + day.replace("-", "") + "-run"));
+      }
+    }
+    assertThat(jobs, not(containsString("\"state\":\"FAILED\"")));
 
     Map<String, List<List<String>>> direct = snapshot(DIRECT_DB);
     assertThat(direct.get("dw.fact_sales").size(), greaterThan(0));
