@@ -329,7 +329,32 @@ public final class Generator {
       String segment,
       String industry,
       LocalDate created,
-      long updated) {}
+      long updated) {
+    Cust withUpdated(long at) {
+      return new Cust(id, account, name, email, city, country, segment, industry, created, at);
+    }
+
+    Cust withCity(String newCity, String newCountry, long at) {
+      return new Cust(
+          id, account, name, email, newCity, newCountry, segment, industry, created, at);
+    }
+
+    Cust withSegment(String newSegment, long at) {
+      return new Cust(id, account, name, email, city, country, newSegment, industry, created, at);
+    }
+
+    Cust withIndustry(String newIndustry, long at) {
+      return new Cust(id, account, name, email, city, country, segment, newIndustry, created, at);
+    }
+
+    Cust withName(String newName, long at) {
+      return new Cust(id, account, newName, email, city, country, segment, industry, created, at);
+    }
+
+    Cust withEmail(String newEmail, long at) {
+      return new Cust(id, account, name, newEmail, city, country, segment, industry, created, at);
+    }
+  }
 
   record Prod(long id, String name, String category, String brand, long price, long updated) {}
 
@@ -422,7 +447,7 @@ public final class Generator {
       out.add(base);
       return out;
     }
-    Cust c = withUpdated(base, from - 1 - r.nextLong(DAY / 2));
+    Cust c = base.withUpdated(from - 1 - r.nextLong(DAY / 2));
     out.add(c);
     for (long t : at) {
       if (t <= c.updated()) {
@@ -434,36 +459,12 @@ public final class Generator {
     return out;
   }
 
-  private static Cust withUpdated(Cust c, long updated) {
-    return new Cust(
-        c.id(),
-        c.account(),
-        c.name(),
-        c.email(),
-        c.city(),
-        c.country(),
-        c.segment(),
-        c.industry(),
-        c.created(),
-        updated);
-  }
-
   private static Cust industryChange(Cust c, Rng r, long updated) {
     String industry = r.pick(Vocab.INDUSTRIES);
     while (industry.equals(c.industry())) {
       industry = r.pick(Vocab.INDUSTRIES);
     }
-    return new Cust(
-        c.id(),
-        c.account(),
-        c.name(),
-        c.email(),
-        c.city(),
-        c.country(),
-        c.segment(),
-        industry,
-        c.created(),
-        updated);
+    return c.withIndustry(industry, updated);
   }
 
   /** One tracked attribute changed, valid from {@code updated}. */
@@ -474,59 +475,19 @@ public final class Generator {
         while (city[0].equals(c.city())) {
           city = r.pick(Vocab.CITIES);
         }
-        return new Cust(
-            c.id(),
-            c.account(),
-            c.name(),
-            c.email(),
-            city[0],
-            city[1],
-            c.segment(),
-            c.industry(),
-            c.created(),
-            updated);
+        return c.withCity(city[0], city[1], updated);
       case 1:
         String seg = r.pick(Entities.SEGMENTS);
         while (seg.equals(c.segment())) {
           seg = r.pick(Entities.SEGMENTS);
         }
-        return new Cust(
-            c.id(),
-            c.account(),
-            c.name(),
-            c.email(),
-            c.city(),
-            c.country(),
-            seg,
-            c.industry(),
-            c.created(),
-            updated);
+        return c.withSegment(seg, updated);
       case 2:
         String name = companyName(r);
-        return new Cust(
-            c.id(),
-            c.account(),
-            name,
-            c.email(),
-            c.city(),
-            c.country(),
-            c.segment(),
-            c.industry(),
-            c.created(),
-            updated);
+        return c.withName(name, updated);
       default:
         String email = "contact." + c.id() + "." + r.nextInt(1000) + "@" + r.pick(Vocab.DOMAINS);
-        return new Cust(
-            c.id(),
-            c.account(),
-            c.name(),
-            email,
-            c.city(),
-            c.country(),
-            c.segment(),
-            c.industry(),
-            c.created(),
-            updated);
+        return c.withEmail(email, updated);
     }
   }
 
@@ -602,18 +563,7 @@ public final class Generator {
         Cust conflict(Cust c, Rng r) {
           Cust moved = change(c, r, c.updated());
           if (moved.equals(c)) {
-            moved =
-                new Cust(
-                    c.id(),
-                    c.account(),
-                    c.name(),
-                    c.email(),
-                    "Springfield",
-                    "us",
-                    c.segment(),
-                    c.industry(),
-                    c.created(),
-                    c.updated());
+            moved = c.withCity("Springfield", "us", c.updated());
           }
           custState.put(c.id(), moved);
           return moved;

@@ -97,13 +97,7 @@ class KpiMartsIT implements Serializable {
   }
 
   static Stream<Arguments> martsByAsOf() {
-    List<Arguments> args = new ArrayList<>();
-    for (LocalDate d : AS_OF) {
-      for (MartTable t : MartTable.values()) {
-        args.add(Arguments.of(d, t));
-      }
-    }
-    return args.stream();
+    return KpiReference.everyMartAt(AS_OF);
   }
 
   @ParameterizedTest(name = "{1} as of {0}")

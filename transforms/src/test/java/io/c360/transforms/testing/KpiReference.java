@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The independent plain-SQL computation of every mart of SPEC §4 ({@code kpi_reference/<mart>.sql}
@@ -33,6 +35,17 @@ import java.util.Set;
  */
 public final class KpiReference {
   private KpiReference() {}
+
+  /** One (asOf, mart) case per date and mart, for a {@code @MethodSource} over every mart. */
+  public static Stream<Arguments> everyMartAt(List<LocalDate> asOfDates) {
+    List<Arguments> args = new ArrayList<>();
+    for (LocalDate d : asOfDates) {
+      for (MartTable t : MartTable.values()) {
+        args.add(Arguments.of(d, t));
+      }
+    }
+    return args.stream();
+  }
 
   /**
    * The reference query of {@code mart} for as_of {@code asOf}, with {@code :as_of} and {@code :tz}
