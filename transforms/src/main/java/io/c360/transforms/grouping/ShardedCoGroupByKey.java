@@ -67,7 +67,7 @@ public abstract class ShardedCoGroupByKey
       group = group.withShards(shards());
     }
     if (group.shardsFor(input.getPipeline().getOptions()) == 0) {
-      return input.apply("CoGroupByKey", CoGroupByKey.create());
+      return input.apply("CoGroupInShuffle", CoGroupByKey.create());
     }
     CoGbkResultSchema schema = input.getCoGbkResultSchema();
     List<TaggedKeyedPCollection<String, ?>> inputs = input.getKeyedCollections();

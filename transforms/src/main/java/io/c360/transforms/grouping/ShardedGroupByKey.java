@@ -92,7 +92,7 @@ public abstract class ShardedGroupByKey<V>
     }
     int n = shardsFor(input.getPipeline().getOptions());
     if (n == 0) {
-      return input.apply("GroupByKey", GroupByKey.create());
+      return input.apply("GroupInShuffle", GroupByKey.create());
     }
     @SuppressWarnings("unchecked")
     Coder<V> valueCoder = ((KvCoder<String, V>) input.getCoder()).getValueCoder();
