@@ -56,6 +56,7 @@ class DeployFilesTest {
 
   private static final Pattern C360_COMMAND =
       Pattern.compile("(?:\\./c360|java\\s+-jar\\s+\\S*c360\\S*\\.jar|\"\\$jar\")\\s+(.*)");
+  private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
   private static final Pattern SUBMIT = Pattern.compile("submit\\.sh\\s+(run|launch)\\s+(.*)");
 
   @Test
@@ -191,15 +192,15 @@ class DeployFilesTest {
               .toList();
     }
     for (Path f : files) {
-      List<String> lines = Files.readAllLines(f);
-      for (int i = 0; i < lines.size(); i++) {
-        int first = i;
-        StringBuilder line = new StringBuilder(strip(lines.get(i)));
-        while (line.toString().endsWith("\\") && i + 1 < lines.size()) {
+      List<Map.Entry<Integer, String>> snippets = snippets(f);
+      for (int i = 0; i < snippets.size(); i++) {
+        int first = snippets.get(i).getKey();
+        StringBuilder line = new StringBuilder(snippets.get(i).getValue());
+        while (line.toString().endsWith("\\") && i + 1 < snippets.size()) {
           line.setLength(line.length() - 1);
-          line.append(' ').append(strip(lines.get(++i)));
+          line.append(' ').append(snippets.get(++i).getValue());
         }
-        String where = DEPLOY.relativize(f) + ":" + (first + 1);
+        String where = DEPLOY.relativize(f) + ":" + first;
         Matcher submit = SUBMIT.matcher(line);
         Matcher c360 = C360_COMMAND.matcher(line);
         if (submit.find()) {
@@ -218,6 +219,31 @@ class DeployFilesTest {
       }
     }
     return found;
+  }
+
+  /**
+   * The text that may hold commands, with 1-based line numbers: every line of a script or YAML
+   * file; of Markdown, the code block lines and the {@code `inline code`} of the prose.
+   */
+  private static List<Map.Entry<Integer, String>> snippets(Path f) throws IOException {
+    List<String> lines = Files.readAllLines(f);
+    List<Map.Entry<Integer, String>> out = new ArrayList<>();
+    boolean markdown = f.toString().endsWith(".md");
+    boolean fenced = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      if (markdown && l.strip().startsWith("```")) {
+        fenced = !fenced;
+      } else if (!markdown || fenced || l.startsWith("    ")) {
+        out.add(Map.entry(i + 1, strip(l)));
+      } else {
+        Matcher code = INLINE_CODE.matcher(l);
+        while (code.find()) {
+          out.add(Map.entry(i + 1, code.group(1).strip()));
+        }
+      }
+    }
+    return out;
   }
 
   /** A line without its comment marker and indentation. */
