@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
     version = "c360 0.1.0",
     description = {
       "Daily landing files (customers, products, channels, sales, traffic) into a historised"
-          + " PostgreSQL warehouse and customer KPIs, on Apache Beam (Direct, Flink, Dataflow)."
+          + " PostgreSQL warehouse and customer KPIs, on Apache Beam (Direct, Flink, Dataflow).",
+      "A command line that starts with an option and names no command (c360 --runDate=..."
+          + " --input=...) is a run, as the Dataflow flex template launcher calls it."
     },
     subcommands = {
       DemoCommand.class,

@@ -54,7 +54,12 @@ public final class SecretManager {
               + " projects/PROJECT/secrets/SECRET/versions/VERSION (e.g. versions/latest), got: "
               + versionName);
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // HTTP/1.1: no h2c upgrade header for the plain-HTTP metadata server to trip over.
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
     String token = token(http, versionName);
     JsonNode body =
         get(

@@ -4,14 +4,23 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.c360.pipelines.cli.C360;
+import io.c360.pipelines.daily.RunRecorder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,11 +30,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@link SecretManager} against a local HTTP server on 127.0.0.1 that plays both the GCE metadata
@@ -203,6 +214,64 @@ class SecretManagerTest {
     Path file = Files.writeString(dir.resolve("pw"), "from-file\nsecond line\n");
     assertThat(Warehouse.password(file, NAME), equalTo("from-file"));
     assertThat(seen, equalTo(List.of()));
+  }
+
+  @Test
+  void aFlexTemplateStyleRunReadsTheSecretAndReportsAFailureWithoutTheValue() {
+    assertThat(
+        "unset " + Warehouse.PASSWORD_ENV + ": this test proves the Secret Manager fallback",
+        System.getenv(Warehouse.PASSWORD_ENV),
+        nullValue());
+    String[] launcherArgs = {
+      "--runDate=2026-03-31",
+      "--input=/nonexistent/landing",
+      "--jdbcUrl=jdbc:postgresql://127.0.0.1:9/c360",
+      "--dbUser=c360_writer",
+      "--jdbcPasswordSecret=" + NAME
+    };
+    secretStatus = 403;
+    Cli denied = cli(launcherArgs);
+    assertThat(denied.code(), is(1));
+    assertThat(
+        denied.err(), allOf(startsWith("run: "), containsString(NAME), containsString("HTTP 403")));
+    assertThat(seen, hasSize(2));
+
+    // With the secret readable the run gets as far as the (unreachable) database.
+    secretStatus = 200;
+    secretBody = payload(PASSWORD, true);
+    Cli unreachable = cli(launcherArgs);
+    assertThat(unreachable.code(), is(1));
+    assertThat(unreachable.err(), containsString("Connection to 127.0.0.1:9 refused"));
+    assertThat(seen, hasSize(4));
+    for (String out : List.of(denied.err(), unreachable.err(), unreachable.out())) {
+      assertThat(out, allOf(not(containsString(PASSWORD)), not(containsString(TOKEN))));
+    }
+  }
+
+  private record Cli(int code, String out, String err) {}
+
+  /** C360.main without System.exit: the arguments as the flex template launcher passes them. */
+  private static Cli cli(String... args) {
+    CommandLine cmd = C360.commandLine();
+    StringWriter err = new StringWriter();
+    cmd.setErr(new PrintWriter(err, true));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      int code = cmd.execute(C360.arguments(args));
+      return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
+  void theRunRecordShowsTheSecretNameMasked() {
+    // A name, not a value, but it matches the secret pattern like every *secret* option.
+    assertThat(
+        RunRecorder.masked(Map.of("jdbcPasswordSecret", NAME, "passwordFile", "/etc/c360/pw")),
+        equalTo(Map.of("jdbcPasswordSecret", "***", "passwordFile", "/etc/c360/pw")));
   }
 
   private static void assertClean(Throwable e) {
