@@ -36,10 +36,11 @@ public final class SecretManager {
   static final String TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token";
 
   /**
-   * A secret version resource name, as Secret Manager and deploy/dataflow/metadata.json take it.
+   * A secret version resource name, as Secret Manager and deploy/dataflow/metadata.json take it
+   * (project ids may be domain-scoped, {@code example.com:proj}; no segment may be {@code ..}).
    */
   public static final Pattern VERSION_NAME =
-      Pattern.compile("projects/[\\w.:-]+/secrets/[\\w-]+/versions/[\\w-]+");
+      Pattern.compile("projects/(?!\\.)[\\w.:-]+/secrets/[\\w-]+/versions/[\\w-]+");
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();

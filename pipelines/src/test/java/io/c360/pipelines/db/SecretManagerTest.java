@@ -199,7 +199,8 @@ class SecretManagerTest {
           "projects/p/secrets/s",
           "projects/p/secrets/s/versions/",
           "projects/p/secrets/s/versions/1?alt=x",
-          "projects/p/secrets/../versions/1"
+          "projects/p/secrets/../versions/1",
+          "projects/../secrets/s/versions/1"
         }) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> SecretManager.access(bad));
