@@ -2,17 +2,29 @@ package io.c360.pipelines.cli;
 
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.generate.GenerateCommand;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one entry point: {@code c360 <command>}. */
+/**
+ * The one entry point: {@code c360 <command>}.
+ *
+ * <p>A command line whose first argument is an option ({@code --name=value}, other than {@code
+ * --help} or {@code --version}) is a {@code run}: the Dataflow flex template launcher calls this
+ * class with the template parameters and its own options ({@code --runner}, {@code --project},
+ * {@code --region}, {@code --stagingLocation}, {@code --tempLocation}, {@code --jobName}, ...) as
+ * {@code --name=value} arguments and cannot name a sub-command. So {@code c360 --runDate=2026-03-31
+ * --input=gs://b/landing} is {@code c360 run --runDate=2026-03-31 --input=gs://b/landing}.
+ */
 @Command(
     name = "c360",
     mixinStandardHelpOptions = true,
     version = "c360 0.1.0",
     description = {
       "Daily landing files (customers, products, channels, sales, traffic) into a historised"
-          + " PostgreSQL warehouse and customer KPIs, on Apache Beam (Direct, Flink, Dataflow)."
+          + " PostgreSQL warehouse and customer KPIs, on Apache Beam (Direct, Flink, Dataflow).",
+      "A command line that starts with an option and names no command (c360 --runDate=..."
+          + " --input=...) is a run, as the Dataflow flex template launcher calls it."
     },
     subcommands = {
       DemoCommand.class,
@@ -30,8 +42,24 @@ public final class C360 implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine().execute(arguments(args)));
   }
+
+  /**
+   * The arguments to execute: {@code args} itself, or {@code run} followed by {@code args} when the
+   * first argument is an option other than help or version (flex template launch, see above).
+   */
+  public static String[] arguments(String... args) {
+    if (args.length == 0 || !args[0].startsWith("--") || HELP_OR_VERSION.contains(args[0])) {
+      return args;
+    }
+    String[] run = new String[args.length + 1];
+    run[0] = "run";
+    System.arraycopy(args, 0, run, 1, args.length);
+    return run;
+  }
+
+  private static final Set<String> HELP_OR_VERSION = Set.of("--help", "--version");
 
   /** The configured command line (also used by tests). */
   public static CommandLine commandLine() {

@@ -24,6 +24,13 @@ public final class DbOptions {
   Path passwordFile;
 
   @Option(
+      names = "--jdbcPasswordSecret",
+      description =
+          "Secret Manager version with the password, projects/P/secrets/S/versions/V (read when"
+              + " neither --passwordFile nor C360_DB_PASSWORD is given; needs Google Cloud).")
+  String jdbcPasswordSecret;
+
+  @Option(
       names = "--dataDir",
       defaultValue = ".c360/pg",
       description = "Data folder of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).")
@@ -36,6 +43,6 @@ public final class DbOptions {
   int pgPort;
 
   Warehouse open(PrintStream log) throws IOException {
-    return Warehouse.open(jdbcUrl, dbUser, passwordFile, dataDir, pgPort, log);
+    return Warehouse.open(jdbcUrl, dbUser, passwordFile, jdbcPasswordSecret, dataDir, pgPort, log);
   }
 }

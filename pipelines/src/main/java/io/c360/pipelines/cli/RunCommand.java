@@ -18,7 +18,11 @@ import picocli.CommandLine.Unmatched;
           + " facts, checks and KPI marts.",
       "Any Beam runner option passes through (--runner=FlinkRunner --flinkMaster=host:8081,"
           + " --runner=DataflowRunner --project=…).",
-      "The database password comes from C360_DB_PASSWORD or --passwordFile, never the command line."
+      "The database password comes from --passwordFile, else C360_DB_PASSWORD, else the Secret"
+          + " Manager version named by --jdbcPasswordSecret; never from the command line.",
+      "A command line that starts with an option (c360 --runDate=... --input=...) is a run: the"
+          + " Dataflow flex template launcher passes its parameters that way, without a"
+          + " sub-command."
     },
     footerHeading = "%nOptions of a daily run:%n")
 public final class RunCommand implements Callable<Integer> {

@@ -7,7 +7,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * Options of a daily run ({@code c360 run}, {@code c360 backfill}). Any other Beam option
  * (--runner, --flinkMaster, --parallelism, --project, --endpoint, ...) passes through. The database
- * password is deliberately not an option: it comes from C360_DB_PASSWORD or --passwordFile.
+ * password is deliberately not an option: it comes from --passwordFile, else C360_DB_PASSWORD, else
+ * the Secret Manager version {@code --jdbcPasswordSecret} names (a resource name, not a value).
  */
 public interface C360Options extends PipelineOptions {
   @Description("The date to process, YYYY-MM-DD: reads <input>/<entity>/dt=<runDate>/.")
@@ -44,6 +45,14 @@ public interface C360Options extends PipelineOptions {
   String getPasswordFile();
 
   void setPasswordFile(String value);
+
+  @Description(
+      "Secret Manager version holding the database password,"
+          + " projects/P/secrets/S/versions/V; read with the GCE metadata server's service account"
+          + " when neither --passwordFile nor C360_DB_PASSWORD is given (Dataflow flex template).")
+  String getJdbcPasswordSecret();
+
+  void setJdbcPasswordSecret(String value);
 
   @Description("Data folder of the embedded PostgreSQL (used when --jdbcUrl is not given).")
   @Default.String(".c360/pg")

@@ -50,6 +50,7 @@ public final class DailyRun {
             options.getJdbcUrl(),
             options.getDbUser(),
             options.getPasswordFile() == null ? null : Path.of(options.getPasswordFile()),
+            options.getJdbcPasswordSecret(),
             Path.of(options.getDataDir()),
             options.getPgPort(),
             out)) {
@@ -197,6 +198,8 @@ public final class DailyRun {
     m.put("jdbcUrl", options.getJdbcUrl());
     m.put("dbUser", options.getDbUser());
     m.put("passwordFile", options.getPasswordFile());
+    // A resource name, not a value, but it matches the secret pattern: recorded as ***.
+    m.put("jdbcPasswordSecret", options.getJdbcPasswordSecret());
     m.put("timezone", options.getTimezone());
     m.put("csvDelimiter", options.getCsvDelimiter());
     m.put("customersMode", options.getCustomersMode());

@@ -12,8 +12,9 @@ import java.sql.SQLException;
 
 /**
  * The PostgreSQL a command works on: an external server given by {@code --jdbcUrl} (password from
- * {@code C360_DB_PASSWORD} or {@code --passwordFile}, never from the command line), or the embedded
- * one under {@code .c360/pg}, started here and stopped on {@link #close()}.
+ * {@code --passwordFile}, else {@code C360_DB_PASSWORD}, else the Secret Manager version named by
+ * {@code --jdbcPasswordSecret}; never from the command line), or the embedded one under {@code
+ * .c360/pg}, started here and stopped on {@link #close()}.
  */
 public final class Warehouse implements Closeable {
   public static final String PASSWORD_ENV = "C360_DB_PASSWORD";
@@ -26,13 +27,28 @@ public final class Warehouse implements Closeable {
     this.local = local;
   }
 
+  /** As {@link #open(String, String, Path, String, Path, int, PrintStream)} without a secret. */
+  public static Warehouse open(
+      String jdbcUrl,
+      String user,
+      Path passwordFile,
+      Path localDataDir,
+      int localPort,
+      PrintStream log)
+      throws IOException {
+    return open(jdbcUrl, user, passwordFile, null, localDataDir, localPort, log);
+  }
+
   /**
    * Connection settings as given by the user; {@code jdbcUrl == null} selects the embedded server.
+   * {@code passwordSecret} (a Secret Manager version name, or null) is read only when neither
+   * {@code passwordFile} nor {@code C360_DB_PASSWORD} gives the password.
    */
   public static Warehouse open(
       String jdbcUrl,
       String user,
       Path passwordFile,
+      String passwordSecret,
       Path localDataDir,
       int localPort,
       PrintStream log)
@@ -51,7 +67,21 @@ public final class Warehouse implements Closeable {
               + PASSWORD_ENV
               + " or use --passwordFile instead");
     }
-    return new Warehouse(PgConnection.of(jdbcUrl, user, password(passwordFile)), null);
+    return new Warehouse(
+        PgConnection.of(jdbcUrl, user, password(passwordFile, passwordSecret)), null);
+  }
+
+  /**
+   * Password from --passwordFile (first line), else the environment, else Secret Manager, else
+   * none. The secret is the fallback for launchers that can pass neither a file nor an environment
+   * variable (the Dataflow flex template).
+   */
+  static String password(Path passwordFile, String passwordSecret) throws IOException {
+    String p = password(passwordFile);
+    if (p == null && passwordSecret != null && !passwordSecret.isBlank()) {
+      return SecretManager.access(passwordSecret.strip());
+    }
+    return p;
   }
 
   /** Password from --passwordFile (first line), else the environment, else none. */

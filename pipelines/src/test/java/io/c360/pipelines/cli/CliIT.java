@@ -49,7 +49,9 @@ class CliIT {
           "--jdbcUrl",
           "--timezone",
           "--customersMode",
-          "--csvDelimiter"
+          "--csvDelimiter",
+          "--dbUser",
+          "--jdbcPasswordSecret"
         }) {
       assertThat(r.out(), containsString(opt));
     }
