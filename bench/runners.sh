@@ -6,7 +6,8 @@
 #
 #   start-up   = a tiny day (scale 0.0001: 100 sales, 10 customers) end to end: JVM, embedded
 #                PostgreSQL initdb + start, Flyway, both pipelines' translation and submission
-#                (for the cluster: the jar upload), the runner's start, the checks and the summary
+#                (for the cluster: the jar upload), the runner's start, the checks and the summary;
+#                the cluster is started with --job-jar (c360 on its classpath, as deploy/README.md says)
 #   end-to-end = the same for a day at SCALE (default 0.1: 100,000 sales, 20,000 traffic,
 #                ~10,000 customers)
 #   db-only    = `c360 migrate` on a fresh --dataDir: the JVM + PostgreSQL + Flyway share of both
@@ -78,7 +79,7 @@ for r in $RUNNERS; do
     cluster)
       jar=$FLINK_JAR; args=(--runner=FlinkRunner --flinkMaster=localhost:8081 --parallelism=2)
       if [ "$cluster_up" = 0 ]; then
-        t0=$(date +%s.%N); deploy/flink/cluster.sh start --dir "$WORK/cluster" >/dev/null; cluster_up=1
+        t0=$(date +%s.%N); deploy/flink/cluster.sh start --dir "$WORK/cluster" --job-jar "$FLINK_JAR" >/dev/null; cluster_up=1
         printf 'cluster\tcluster-start\t1\t%.1f\t\t\t\n' "$(echo "$(date +%s.%N) - $t0" | bc)" >>"$OUT"
       fi ;;
     *) echo "unknown runner $r" >&2; exit 2 ;;

@@ -2,13 +2,18 @@
 # A standalone Flink 1.19 session cluster on this machine, built from Maven jars (no Flink
 # distribution needed): one JobManager JVM and one TaskManager JVM, both bound to 127.0.0.1.
 #
-#   deploy/flink/cluster.sh start  [--port 8081] [--rpc-port 6123] [--slots 2] [--dir DIR]
+#   deploy/flink/cluster.sh start  [--job-jar JAR] [--port 8081] [--rpc-port 6123] [--slots 2] [--dir DIR]
 #   deploy/flink/cluster.sh status [--port 8081] [--dir DIR]
 #   deploy/flink/cluster.sh stop   [--dir DIR]
 #
 # Then: ./c360 run --runner=FlinkRunner --flinkMaster=localhost:8081 --parallelism=2 ...
 # Needs only Java 17 and Maven. DIR (default deploy/flink/.cluster) holds the config, the cached
 # classpath, pid files, logs and Flink's temporary directories.
+# --job-jar (pipelines/target/c360-flink.jar, from mvn -Pflink package) puts c360 on the cluster's
+# own classpath, parent-first, for a cluster that serves more than a few runs: without it every
+# job loads Beam and c360 into a new class loader that Beam never releases, and the TaskManager
+# dies of "OutOfMemoryError: Metaspace" after about 4 daily runs (bench/cluster-jobs.sh). Restart
+# the cluster after rebuilding the jar.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,9 +24,10 @@ rpc_port=6123
 slots=2
 dir="${C360_FLINK_DIR:-$here/.cluster}"
 timeout_s=120
+job_jar=""
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -36,6 +42,8 @@ while [[ $# -gt 0 ]]; do
     --dir) dir="$2"; shift 2 ;;
     --dir=*) dir="${1#*=}"; shift ;;
     --timeout) timeout_s="$2"; shift 2 ;;
+    --job-jar) job_jar="$2"; shift 2 ;;
+    --job-jar=*) job_jar="${1#*=}"; shift ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
@@ -136,6 +144,10 @@ web.tmpdir: $dir/web
 web.upload.dir: $dir/web
 classloader.check-leaked-classloader: false
 EOF
+  if [[ -n "$job_jar" ]]; then
+    # c360's classes come from the cluster classpath (loaded once), not from each job's jar.
+    echo "classloader.resolve-order: parent-first" >>"$conf/config.yaml"
+  fi
 }
 
 pid_alive() {
@@ -167,6 +179,16 @@ start() {
     exit 1
   fi
   cp="$(classpath)"
+  if [[ -n "$job_jar" ]]; then
+    [[ -f "$job_jar" ]] || { echo "--job-jar: no such file: $job_jar" >&2; exit 1; }
+    # A copy: rebuilding the jar must not change the zip under the running JVMs. Last on the
+    # classpath, so Flink's own jars win where the shaded jar repeats them.
+    mkdir -p "$dir/lib"
+    cp "$job_jar" "$dir/lib/c360-job.jar"
+    cp="$cp:$dir/lib/c360-job.jar"
+  else
+    rm -f "$dir/lib/c360-job.jar"
+  fi
   write_config
   start_jvm jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     -Xms512m -Xmx512m -XX:MaxMetaspaceSize=256m
