@@ -222,11 +222,18 @@ public final class DailyRun {
    * later, and with the previous run's statistics PostgreSQL planned a check as a loop over "one
    * row" that took minutes on 20,000.
    */
+  /**
+   * Fresh planner statistics for the checks over the dimensions' staging rows. Sales and traffic
+   * staging are analyzed by {@link FactLoader} inside the load, before it reads them, and nothing
+   * writes them after that.
+   */
   private static void analyzeStaging(Warehouse wh) throws Exception {
     try (Connection c = wh.open();
         Statement st = c.createStatement()) {
       for (EntitySpec e : Entities.ALL) {
-        st.execute("ANALYZE staging." + e.name());
+        if (e != Entities.SALES && e != Entities.TRAFFIC) {
+          st.execute("ANALYZE staging." + e.name());
+        }
       }
     }
   }

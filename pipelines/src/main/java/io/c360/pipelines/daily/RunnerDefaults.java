@@ -1,5 +1,6 @@
 package io.c360.pipelines.daily;
 
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -41,7 +42,7 @@ public interface RunnerDefaults extends PipelineOptions {
         && FLINK_DEFAULT_MODE.equals(r.getExecutionModeForBatch())) {
       r.setExecutionModeForBatch("BATCH_FORCED");
     }
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (ShardedGroupByKey.isDirectRunner(options)) {
       r.setBlockOnRun(false); // the caller waits with waitUntilFinish; see Progress
     }
   }

@@ -27,18 +27,6 @@ public final class Warehouse implements Closeable {
     this.local = local;
   }
 
-  /** As {@link #open(String, String, Path, String, Path, int, PrintStream)} without a secret. */
-  public static Warehouse open(
-      String jdbcUrl,
-      String user,
-      Path passwordFile,
-      Path localDataDir,
-      int localPort,
-      PrintStream log)
-      throws IOException {
-    return open(jdbcUrl, user, passwordFile, null, localDataDir, localPort, log);
-  }
-
   /**
    * Connection settings as given by the user; {@code jdbcUrl == null} selects the embedded server.
    * {@code passwordSecret} (a Secret Manager version name, or null) is read only when neither

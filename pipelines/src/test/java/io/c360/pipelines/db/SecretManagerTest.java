@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +49,10 @@ import picocli.CommandLine;
  */
 class SecretManagerTest {
   private static final String NAME = "projects/c360-test/secrets/c360-db/versions/latest";
-  private static final String TOKEN = "ya29.test-token-4711";
-  private static final String PASSWORD = "s3cr3t-Pässword!";
+  // Made up per run (never a literal): the fake server hands them out, and the tests assert that
+  // neither ever shows in an error or the output. The umlaut checks the UTF-8 decoding.
+  private static final String TOKEN = "ya29." + UUID.randomUUID();
+  private static final String PASSWORD = "pw-" + UUID.randomUUID() + "-ä!";
 
   private HttpServer server;
   private final List<String> seen = new ArrayList<>();
@@ -212,8 +215,9 @@ class SecretManagerTest {
   @Test
   void aPasswordFileWinsOverTheSecretAndSecretManagerIsNotCalled(@TempDir Path dir)
       throws Exception {
-    Path file = Files.writeString(dir.resolve("pw"), "from-file\nsecond line\n");
-    assertThat(Warehouse.password(file, NAME), equalTo("from-file"));
+    String fromFile = "file-" + UUID.randomUUID();
+    Path file = Files.writeString(dir.resolve("pw"), fromFile + "\nsecond line\n");
+    assertThat(Warehouse.password(file, NAME), equalTo(fromFile));
     assertThat(seen, equalTo(List.of()));
   }
 

@@ -98,7 +98,7 @@ public abstract class ShardedGroupByKey<V>
     Coder<V> valueCoder = ((KvCoder<String, V>) input.getCoder()).getValueCoder();
     KvCoder<String, V> kvCoder = KvCoder.of(StringUtf8Coder.of(), valueCoder);
     return input
-        .apply("AssignShard", ParDo.of(new AssignShardFn<V>(n)))
+        .apply("AssignShard", ShardedGroupByKey.<V>assignShard(n))
         .setCoder(KvCoder.of(VarIntCoder.of(), kvCoder))
         .apply("GroupShards", GroupByKey.create())
         .apply("GroupInShard", ParDo.of(new GroupInShardFn<V>()))
@@ -109,6 +109,18 @@ public abstract class ShardedGroupByKey<V>
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder.addIfNotNull(DisplayData.item("shards", shards()));
+  }
+
+  /**
+   * Keys each element by its shard, {@code floorMod(key.hashCode(), shards)}: the first step of the
+   * sharded grouping, also for callers that batch already-grouped keys per shard (SCD2 lookups).
+   */
+  public static <V> ParDo.SingleOutput<KV<String, V>, KV<Integer, KV<String, V>>> assignShard(
+      int shards) {
+    if (shards <= 0) {
+      throw new IllegalArgumentException("shards must be > 0: " + shards);
+    }
+    return ParDo.of(new AssignShardFn<V>(shards));
   }
 
   static final class AssignShardFn<V> extends DoFn<KV<String, V>, KV<Integer, KV<String, V>>> {

@@ -323,7 +323,12 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     }
   }
 
-  static final class TotalsCombineFn extends Combine.CombineFn<Sale, TotalsAcc, Totals> {
+  static final class TotalsCombineFn
+      extends KpiCombines.SerializableSaleCombineFn<TotalsAcc, Totals> {
+    TotalsCombineFn() {
+      super(TotalsAcc.class, Totals.class);
+    }
+
     @Override
     public TotalsAcc createAccumulator() {
       return new TotalsAcc();
@@ -360,20 +365,6 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       t.orders = acc.orders.size();
       t.customers = acc.customers.size();
       return t;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<TotalsAcc> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
-      return SerializableCoder.of(TotalsAcc.class);
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Totals> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
-      return SerializableCoder.of(Totals.class);
     }
   }
 
@@ -740,7 +731,11 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     }
   }
 
-  static final class MomentsFn extends Combine.CombineFn<Sale, Moments, Moments> {
+  static final class MomentsFn extends KpiCombines.SerializableSaleCombineFn<Moments, Moments> {
+    MomentsFn() {
+      super(Moments.class, Moments.class);
+    }
+
     @Override
     public Moments createAccumulator() {
       return new Moments();
@@ -768,20 +763,6 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     @Override
     public Moments extractOutput(Moments acc) {
       return acc;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Moments> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
-      return SerializableCoder.of(Moments.class);
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Moments> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Sale> inputCoder) {
-      return SerializableCoder.of(Moments.class);
     }
   }
 

@@ -19,6 +19,31 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class KpiCombines {
   private KpiCombines() {}
 
+  /**
+   * A CombineFn of Sales whose accumulator and output are small Serializable classes: their coders
+   * come from the classes given, not a copy of the two coder methods in every fn.
+   */
+  abstract static class SerializableSaleCombineFn<A extends Serializable, O extends Serializable>
+      extends Combine.CombineFn<Sale, A, O> {
+    private final Class<A> accumulatorClass;
+    private final Class<O> outputClass;
+
+    SerializableSaleCombineFn(Class<A> accumulatorClass, Class<O> outputClass) {
+      this.accumulatorClass = accumulatorClass;
+      this.outputClass = outputClass;
+    }
+
+    @Override
+    public Coder<A> getAccumulatorCoder(CoderRegistry registry, Coder<Sale> inputCoder) {
+      return SerializableCoder.of(accumulatorClass);
+    }
+
+    @Override
+    public Coder<O> getDefaultOutputCoder(CoderRegistry registry, Coder<Sale> inputCoder) {
+      return SerializableCoder.of(outputClass);
+    }
+  }
+
   static BigDecimal sum(Iterable<BigDecimal> xs) {
     BigDecimal s = BigDecimal.ZERO;
     for (BigDecimal x : xs) {
@@ -96,7 +121,11 @@ final class KpiCombines {
     }
   }
 
-  static final class SalesHistograms extends Combine.CombineFn<Sale, Histograms, Histograms> {
+  static final class SalesHistograms extends SerializableSaleCombineFn<Histograms, Histograms> {
+    SalesHistograms() {
+      super(Histograms.class, Histograms.class);
+    }
+
     @Override
     public Histograms createAccumulator() {
       return new Histograms();
@@ -122,16 +151,6 @@ final class KpiCombines {
     @Override
     public Histograms extractOutput(Histograms acc) {
       return acc;
-    }
-
-    @Override
-    public Coder<Histograms> getAccumulatorCoder(CoderRegistry registry, Coder<Sale> inputCoder) {
-      return SerializableCoder.of(Histograms.class);
-    }
-
-    @Override
-    public Coder<Histograms> getDefaultOutputCoder(CoderRegistry registry, Coder<Sale> inputCoder) {
-      return SerializableCoder.of(Histograms.class);
     }
   }
 }

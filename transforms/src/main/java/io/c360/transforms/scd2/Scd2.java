@@ -273,11 +273,10 @@ public final class Scd2 {
               .apply("GroupEventsByKey", ShardedGroupByKey.<Event>create())
               .apply(
                   "ShardKeys",
-                  ParDo.of(
-                      new ShardFn(
-                          ShardedGroupByKey.isDirectRunner(input.getPipeline().getOptions())
-                              ? ShardedGroupByKey.DIRECT_RUNNER_SHARDS
-                              : SHARDS)))
+                  ShardedGroupByKey.<Iterable<Event>>assignShard(
+                      ShardedGroupByKey.isDirectRunner(input.getPipeline().getOptions())
+                          ? ShardedGroupByKey.DIRECT_RUNNER_SHARDS
+                          : SHARDS))
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(),
@@ -462,23 +461,6 @@ public final class Scd2 {
         }
         c.commit();
       }
-    }
-  }
-
-  /** Spreads grouped keys over {@link #SHARDS} groups, so lookups batch whatever the bundles. */
-  static class ShardFn
-      extends DoFn<KV<String, Iterable<Event>>, KV<Integer, KV<String, Iterable<Event>>>> {
-    private final int shards;
-
-    ShardFn(int shards) {
-      this.shards = shards;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<Event>> keyed,
-        OutputReceiver<KV<Integer, KV<String, Iterable<Event>>>> out) {
-      out.output(KV.of(Math.floorMod(keyed.getKey().hashCode(), shards), keyed));
     }
   }
 

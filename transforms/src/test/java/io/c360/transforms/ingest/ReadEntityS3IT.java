@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -44,7 +45,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class ReadEntityS3IT implements Serializable {
   private static final String BUCKET = "landing";
   private static final String ACCESS = "c360-test-access";
-  private static final String SECRET = "c360-test-secret";
+  // The loopback S3 server's key for this run only, made up, never a literal.
+  private static final String SECRET = "c360-" + UUID.randomUUID();
 
   private static transient BlobStoreContext context;
   private static transient S3Proxy proxy;

@@ -6,11 +6,10 @@ import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import io.c360.transforms.testing.KpiReference;
 import io.c360.transforms.testing.TestDatabase;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.time.LocalDate;
-import java.util.EnumMap;
 import java.util.Map;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -20,7 +19,6 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresql.PGConnection;
 
 /**
  * The KPI pipeline gives the same marts on Flink (batch, parallelism 2) as on the Direct runner,
@@ -64,24 +62,8 @@ class KpiMartsFlinkIT {
   }
 
   private static Map<MartTable, String> dump() throws Exception {
-    Map<MartTable, String> out = new EnumMap<>(MartTable.class);
     try (Connection c = DB.open()) {
-      for (MartTable t : MartTable.values()) {
-        StringWriter w = new StringWriter();
-        c.unwrap(PGConnection.class)
-            .getCopyAPI()
-            .copyOut(
-                "COPY (SELECT * FROM "
-                    + t.qualifiedName()
-                    + " WHERE as_of = '"
-                    + AS_OF
-                    + "' ORDER BY "
-                    + String.join(", ", t.keyColumns())
-                    + ") TO STDOUT",
-                w);
-        out.put(t, w.toString());
-      }
+      return KpiReference.dumpMarts(c, AS_OF);
     }
-    return out;
   }
 }

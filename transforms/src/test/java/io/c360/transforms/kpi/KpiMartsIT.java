@@ -9,7 +9,6 @@ import io.c360.transforms.testing.KpiReference;
 import io.c360.transforms.testing.TestDatabase;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.postgresql.PGConnection;
 
 /**
  * Every mart of SPEC §4, computed by the Beam KPI stage over ~600 days of synthetic dw history,
@@ -194,23 +192,9 @@ class KpiMartsIT implements Serializable {
   }
 
   private static Map<MartTable, String> dumps() throws SQLException, IOException {
-    Map<MartTable, String> out = new HashMap<>();
     try (Connection c = DB.open()) {
-      for (MartTable t : MartTable.values()) {
-        StringWriter w = new StringWriter();
-        c.unwrap(PGConnection.class)
-            .getCopyAPI()
-            .copyOut(
-                "COPY (SELECT * FROM "
-                    + t.qualifiedName()
-                    + " ORDER BY as_of, "
-                    + String.join(", ", t.keyColumns())
-                    + ") TO STDOUT",
-                w);
-        out.put(t, w.toString());
-      }
+      return KpiReference.dumpMarts(c, null);
     }
-    return out;
   }
 
   private static long scalar(Statement st, String sql) throws SQLException {

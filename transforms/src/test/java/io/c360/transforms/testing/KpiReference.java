@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.c360.transforms.kpi.MartTable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,11 +16,14 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
+import org.postgresql.PGConnection;
 
 /**
  * The independent plain-SQL computation of every mart of SPEC §4 ({@code kpi_reference/<mart>.sql}
@@ -35,6 +39,30 @@ import org.junit.jupiter.params.provider.Arguments;
  */
 public final class KpiReference {
   private KpiReference() {}
+
+  /**
+   * Every mart's rows as PostgreSQL's COPY text, ordered by as_of and key: {@code asOf} null for
+   * all dates, else that date's rows only. Equal dumps mean byte-identical marts.
+   */
+  public static Map<MartTable, String> dumpMarts(Connection c, LocalDate asOf)
+      throws SQLException, IOException {
+    Map<MartTable, String> out = new EnumMap<>(MartTable.class);
+    for (MartTable t : MartTable.values()) {
+      StringWriter w = new StringWriter();
+      c.unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyOut(
+              "COPY (SELECT * FROM "
+                  + t.qualifiedName()
+                  + (asOf == null ? "" : " WHERE as_of = '" + asOf + "'")
+                  + " ORDER BY as_of, "
+                  + String.join(", ", t.keyColumns())
+                  + ") TO STDOUT",
+              w);
+      out.put(t, w.toString());
+    }
+    return out;
+  }
 
   /** One (asOf, mart) case per date and mart, for a {@code @MethodSource} over every mart. */
   public static Stream<Arguments> everyMartAt(List<LocalDate> asOfDates) {
