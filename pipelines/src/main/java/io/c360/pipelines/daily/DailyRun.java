@@ -310,8 +310,12 @@ public final class DailyRun {
                     + " is_current AND NOT is_deleted UNION ALL SELECT 'dim_product versions written',"
                     + " count(*) FROM dw.dim_product WHERE run_id = "
                     + runId
-                    + " UNION ALL SELECT 'fact_sales rows', count(*) FROM dw.fact_sales UNION ALL"
-                    + " SELECT 'fact_traffic rows', count(*) FROM dw.fact_traffic UNION ALL SELECT"
+                    // fact counts from the KPI state and its unfolded log: no scan of history
+                    + " UNION ALL SELECT 'fact_sales rows', (SELECT coalesce(sum(sales), 0) FROM"
+                    + " kpi.sales_day) + (SELECT coalesce(sum(sign), 0) FROM kpi.sales_changes)"
+                    + " UNION ALL SELECT 'fact_traffic rows', (SELECT coalesce(sum(rows), 0) FROM"
+                    + " kpi.traffic_month) + (SELECT coalesce(sum(sign), 0) FROM"
+                    + " kpi.traffic_changes) UNION ALL SELECT"
                     + " 'pending rows waiting', count(*) FROM dq.pending_rows")) {
       while (rs.next()) {
         m.put(rs.getString(1), rs.getLong(2));

@@ -103,10 +103,14 @@ public final class FactLoader {
       st.execute(
           "INSERT INTO dw.fact_sales AS f (transaction_id, order_id, customer_id, product_id,"
               + " shop_id, customer_sk, product_sk, date_key, sales_date, transaction_ts, quantity,"
-              + " unit_price, amount, status, amount_imputed, run_id) SELECT transaction_id,"
-              + " order_id, customer_id, product_id, shop_id, customer_sk, product_sk,"
-              + " to_char(sales_date, 'YYYYMMDD')::int, sales_date, transaction_ts, quantity,"
-              + " unit_price, amount, status, amount_imputed, "
+              + " unit_price, amount, status, amount_imputed, industry_at_sale, category_at_sale,"
+              + " run_id) SELECT transaction_id, order_id, customer_id, product_id, shop_id,"
+              + " customer_sk, product_sk, to_char(sales_date, 'YYYYMMDD')::int, sales_date,"
+              + " transaction_ts, quantity, unit_price, amount, status, amount_imputed,"
+              // the attributes the KPI state counts the sale under (sql/V50)
+              + " (SELECT d.industry FROM dw.dim_customer d WHERE d.customer_sk ="
+              + " c360_sales_keyed.customer_sk), (SELECT d.category FROM dw.dim_product d WHERE"
+              + " d.product_sk = c360_sales_keyed.product_sk), "
               + run
               + ready
               + " ON CONFLICT (sales_date, transaction_id) DO UPDATE SET order_id ="
@@ -115,14 +119,17 @@ public final class FactLoader {
               + " excluded.customer_sk, product_sk = excluded.product_sk, transaction_ts ="
               + " excluded.transaction_ts, quantity = excluded.quantity, unit_price ="
               + " excluded.unit_price, amount = excluded.amount, status = excluded.status,"
-              + " amount_imputed = excluded.amount_imputed, run_id = excluded.run_id WHERE"
+              + " amount_imputed = excluded.amount_imputed, industry_at_sale ="
+              + " excluded.industry_at_sale, category_at_sale = excluded.category_at_sale,"
+              + " run_id = excluded.run_id WHERE"
               + " (f.order_id, f.customer_id, f.product_id, f.shop_id, f.customer_sk,"
               + " f.product_sk, f.transaction_ts, f.quantity, f.unit_price, f.amount, f.status,"
-              + " f.amount_imputed) IS DISTINCT FROM (excluded.order_id, excluded.customer_id,"
+              + " f.amount_imputed, f.industry_at_sale, f.category_at_sale) IS DISTINCT FROM"
+              + " (excluded.order_id, excluded.customer_id,"
               + " excluded.product_id, excluded.shop_id, excluded.customer_sk,"
               + " excluded.product_sk, excluded.transaction_ts, excluded.quantity,"
               + " excluded.unit_price, excluded.amount, excluded.status,"
-              + " excluded.amount_imputed)");
+              + " excluded.amount_imputed, excluded.industry_at_sale, excluded.category_at_sale)");
       insertDates(st, "SELECT DISTINCT sales_date" + ready);
       Result r =
           settlePending(

@@ -2,7 +2,6 @@ package io.c360.transforms.kpi;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.grouping.ShardedCoGroupByKey;
-import io.c360.transforms.grouping.ShardedGroupByKey;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -10,11 +9,8 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -24,13 +20,11 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -38,7 +32,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
@@ -46,11 +39,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Computes every mart of SPEC §4 for one as_of from the dw inputs, as {@link MartRow}s.
+ * The per-customer marts of SPEC §4 for one as_of, from the customers' figures in the KPI state
+ * ({@link CustomerFigures}) and their dimension versions: customer_ytd_spending,
+ * customer_days_since_last_purchase, customer_revenue_by_period, customer_360, segment_share,
+ * segment_changes_12m, and the rankings over 12-month revenue (top_customers,
+ * consistent_top_customers, customer_value_band, numeric_stats of customer revenue). The other
+ * marts come straight from the state's reads in {@link Marts}; their DoFns live here too.
  *
- * <p>Inputs (a {@link PCollectionTuple}): {@link #SALES} = fact_sales rows with sales_date &lt;= D
- * and their sale-time industry/category; {@link #CUSTOMERS} = every dim_customer version; {@link
- * #TRAFFIC} = fact_traffic rows with send_date &lt;= D. Definitions (lead's decisions on SPEC §4):
+ * <p>Definitions where SPEC §4 is silent:
  *
  * <ul>
  *   <li>revenue = sum(amount) of completed and returned sales; cancelled count for nothing; windows
@@ -58,8 +54,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>per-customer population: customers whose version valid at the end of D exists and is not
  *       deleted, plus customers with any sale &lt;= D; attributes from the version valid at D, else
  *       the key's first version; customers without sales get zero rows (revenue 0, nulls).
- *   <li>orders = distinct coalesce(order_id, transaction_id) of completed sales; first/last
- *       purchase = completed sales only.
+ *   <li>orders = distinct coalesce(order_id, transaction_id) of completed sales, counted per
+ *       customer and calendar date and summed (the state keeps days, not orders): exact when an
+ *       order's completed lines fall on one date, as an order's or an invoice's lines do; an order
+ *       spread over two dates counts on each. first/last purchase = completed sales only.
  *   <li>ties (top customers, industry rank) break by code-point order of the id (collation "C").
  *   <li>daily_sales/monthly_sales/product_performance have a row per group with any sale (any
  *       status) in scope; monthly covers the 12 calendar months ending with month(D), up to D.
@@ -67,16 +65,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * </ul>
  *
  * <pre>{@code
- * PCollection<MartRow> rows = PCollectionTuple.of(ComputeMarts.SALES, sales)
- *     .and(ComputeMarts.CUSTOMERS, customers).and(ComputeMarts.TRAFFIC, traffic)
- *     .apply("ComputeEveryMart", ComputeMarts.forAsOf(asOf).withTimezone(tz));
+ * PCollection<MartRow> rows = PCollectionTuple.of(ComputeMarts.FIGURES, figures)
+ *     .and(ComputeMarts.CUSTOMERS, versions)
+ *     .apply("CustomerMarts", ComputeMarts.forAsOf(asOf).withTimezone(tz));
  * }</pre>
  */
 @AutoValue
 public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollection<MartRow>> {
-  public static final TupleTag<Sale> SALES = new TupleTag<>() {};
+  public static final TupleTag<CustomerFigures> FIGURES = new TupleTag<>() {};
   public static final TupleTag<CustomerVersion> CUSTOMERS = new TupleTag<>() {};
-  public static final TupleTag<TrafficRow> TRAFFIC = new TupleTag<>() {};
 
   static final String UNKNOWN = "Unknown";
   static final List<String> CATEGORIES =
@@ -127,27 +124,26 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
   @Override
   public PCollection<MartRow> expand(PCollectionTuple input) {
-    for (TupleTag<?> t : List.of(SALES, CUSTOMERS, TRAFFIC)) {
+    for (TupleTag<?> t : List.of(FIGURES, CUSTOMERS)) {
       if (!input.has(t)) {
         throw new IllegalArgumentException("ComputeMarts needs input " + t.getId());
       }
     }
     LocalDate d = asOf();
-    Periods periods = Periods.of(d);
-    PCollection<Sale> sales = input.get(SALES);
-    PCollection<CustomerVersion> customers = input.get(CUSTOMERS);
-    PCollection<TrafficRow> traffic = input.get(TRAFFIC);
     List<PCollection<MartRow>> outputs = new ArrayList<>();
 
-    // Per customer: history, per-period revenue, customer_360, segment changes.
-    PCollection<KV<String, Sale>> salesByCustomer =
-        sales.apply("KeySalesByCustomer", keyed(s -> s.customerId, Sale.class));
+    PCollection<KV<String, CustomerFigures>> figuresByCustomer =
+        input
+            .get(FIGURES)
+            .apply("KeyFiguresByCustomer", keyed(f -> f.customerId, CustomerFigures.class));
     PCollection<KV<String, CustomerVersion>> versionsByCustomer =
-        customers.apply("KeyVersionsByCustomer", keyed(v -> v.customerId, CustomerVersion.class));
+        input
+            .get(CUSTOMERS)
+            .apply("KeyVersionsByCustomer", keyed(v -> v.customerId, CustomerVersion.class));
     PCollectionTuple perCustomer =
-        KeyedPCollectionTuple.of(CustomerFn.SALES, salesByCustomer)
+        KeyedPCollectionTuple.of(CustomerFn.FIGURES, figuresByCustomer)
             .and(CustomerFn.VERSIONS, versionsByCustomer)
-            .apply("JoinSalesToCustomers", ShardedCoGroupByKey.create())
+            .apply("JoinFiguresToCustomers", ShardedCoGroupByKey.create())
             .apply(
                 "CustomerMarts",
                 ParDo.of(new CustomerFn(d, timezone()))
@@ -173,88 +169,8 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
             .apply("CollectSegments", Combine.globally(new KpiCombines.ToList<>()))
             .apply("SegmentShares", ParDo.of(new SegmentShareFn(d))));
 
-    // Sales-level marts over revenue-counting sales of the 12-month window.
-    PCollection<Sale> window =
-        sales.apply(
-            "RevenueSales12m",
-            Filter.by(s -> s.countsRevenue() && periods.inWindow12m(s.salesDate)));
-    PCollection<KpiCombines.Histograms> histograms =
-        window.apply("SalesHistograms", Combine.globally(new KpiCombines.SalesHistograms()));
-    outputs.add(histograms.apply("SalesStats", ParDo.of(new SalesStatsFn(d))));
-    PCollectionView<KpiCombines.Histograms> histogramView =
-        histograms.apply("HistogramView", View.asSingleton());
-    outputs.add(
-        window.apply(
-            "IqrQuantityAnomalies",
-            ParDo.of(new IqrFn(d, histogramView)).withSideInputs(histogramView)));
-    // Per-product moments as a combine, then one pass over the sales with them as a side input:
-    // a grouped Iterable may be read only once on Flink batch, and a product's sales need not fit
-    // in memory.
-    PCollection<Sale> withProduct =
-        window.apply("SalesWithProduct", Filter.by(s -> s.productId != null));
-    PCollectionView<Map<String, Moments>> moments =
-        withProduct
-            .apply("KeyByProduct", keyed(s -> s.productId, Sale.class))
-            .apply("AmountMomentsPerProduct", Combine.perKey(new MomentsFn()))
-            .apply("MomentsView", View.asMap());
-    outputs.add(
-        withProduct.apply(
-            "ZScoreAmountAnomalies", ParDo.of(new ZScoreFn(d, moments)).withSideInputs(moments)));
-    outputs.add(
-        window
-            .apply(
-                "IndustryAtSale",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
-                    .via(
-                        s ->
-                            KV.of(s.industryAtSale == null ? UNKNOWN : s.industryAtSale, s.amount)))
-            .apply("SumByIndustry", Combine.perKey(KpiCombines::sum))
-            .apply("CollectIndustries", Combine.globally(new KpiCombines.ToList<>()))
-            .apply("IndustryExposure", ParDo.of(new IndustryFn(d))));
-
-    // daily_sales, monthly_sales, product_performance
-    PCollection<KV<String, Totals>> daily =
-        groupTotals(
-            "Daily",
-            sales
-                .apply("Sales12m", Filter.by(s -> periods.inWindow12m(s.salesDate)))
-                .apply("KeyByDate", keyed(s -> s.salesDate.toString(), Sale.class)));
-    outputs.add(daily.apply("DailySales", ParDo.of(new TotalsFn(d, MartTable.DAILY_SALES))));
-    PCollection<KV<String, Totals>> monthly =
-        groupTotals(
-            "Monthly",
-            sales
-                .apply("SalesLast12Months", Filter.by(s -> periods.inMonthly12(s.salesDate)))
-                .apply(
-                    "KeyByMonth",
-                    keyed(s -> s.salesDate.withDayOfMonth(1).toString(), Sale.class)));
-    outputs.add(monthly.apply("MonthlySales", ParDo.of(new TotalsFn(d, MartTable.MONTHLY_SALES))));
-    PCollection<KV<String, Totals>> products =
-        groupTotals(
-            "Product",
-            sales
-                .apply(
-                    "ProductSales12m",
-                    Filter.by(s -> s.productId != null && periods.inWindow12m(s.salesDate)))
-                .apply(
-                    "KeyByProductCategory",
-                    keyed(s -> s.productId + SEP + s.categoryAtSale, Sale.class)));
-    outputs.add(
-        products.apply(
-            "ProductPerformance", ParDo.of(new TotalsFn(d, MartTable.PRODUCT_PERFORMANCE))));
-
-    // traffic_revenue_by_period
-    outputs.add(
-        traffic
-            .apply(
-                "KeyTrafficByPair", keyed(t -> t.customerId + SEP + t.channelId, TrafficRow.class))
-            .apply("GroupTrafficByPair", ShardedGroupByKey.<TrafficRow>create())
-            .apply("TrafficRevenueByPeriod", ParDo.of(new TrafficFn(d))));
-
     return PCollectionList.of(outputs)
-        .apply("FlattenMarts", Flatten.pCollections())
+        .apply("FlattenCustomerMarts", Flatten.pCollections())
         .setCoder(SerializableCoder.of(MartRow.class));
   }
 
@@ -264,133 +180,6 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       org.apache.beam.sdk.transforms.SerializableFunction<T, String> key, Class<T> type) {
     return MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(type)))
         .via(x -> KV.of(key.apply(x), x));
-  }
-
-  /** Revenue, distinct orders and customers of completed sales, units of completed sales. */
-  @org.apache.beam.sdk.coders.DefaultCoder(SerializableCoder.class)
-  static final class Totals implements Serializable {
-    BigDecimal revenue = BigDecimal.ZERO;
-    long orders;
-    long customers;
-    long units;
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      if (!(other instanceof Totals o)) {
-        return false;
-      }
-      return java.util.Objects.equals(revenue, o.revenue)
-          && java.util.Objects.equals(orders, o.orders)
-          && java.util.Objects.equals(customers, o.customers)
-          && java.util.Objects.equals(units, o.units);
-    }
-
-    @Override
-    public int hashCode() {
-      return java.util.Objects.hash(revenue, orders, customers, units);
-    }
-  }
-
-  /**
-   * Group totals in one combine: revenue of revenue-counting sales; units, distinct orders and
-   * distinct customers of completed sales. The distinct sets of one group (a day, a month, a
-   * product) are held in memory, which bounds the group size this handles.
-   */
-  static PCollection<KV<String, Totals>> groupTotals(
-      String prefix, PCollection<KV<String, Sale>> in) {
-    return in.apply(prefix + "Totals", Combine.perKey(new TotalsCombineFn()));
-  }
-
-  @org.apache.beam.sdk.coders.DefaultCoder(SerializableCoder.class)
-  static final class TotalsAcc implements Serializable {
-    BigDecimal revenue = BigDecimal.ZERO;
-    long units;
-    HashSet<String> orders = new HashSet<>();
-    HashSet<String> customers = new HashSet<>();
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      return other instanceof TotalsAcc o
-          && revenue.equals(o.revenue)
-          && units == o.units
-          && orders.equals(o.orders)
-          && customers.equals(o.customers);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(revenue, units, orders, customers);
-    }
-  }
-
-  static final class TotalsCombineFn
-      extends KpiCombines.SerializableSaleCombineFn<TotalsAcc, Totals> {
-    TotalsCombineFn() {
-      super(TotalsAcc.class, Totals.class);
-    }
-
-    @Override
-    public TotalsAcc createAccumulator() {
-      return new TotalsAcc();
-    }
-
-    @Override
-    public TotalsAcc addInput(TotalsAcc acc, Sale s) {
-      acc.revenue = acc.revenue.add(s.revenue());
-      if (s.completed()) {
-        acc.units += s.quantity;
-        acc.orders.add(s.orderKey());
-        acc.customers.add(s.customerId);
-      }
-      return acc;
-    }
-
-    @Override
-    public TotalsAcc mergeAccumulators(Iterable<TotalsAcc> accs) {
-      TotalsAcc out = new TotalsAcc();
-      for (TotalsAcc a : accs) {
-        out.revenue = out.revenue.add(a.revenue);
-        out.units += a.units;
-        out.orders.addAll(a.orders);
-        out.customers.addAll(a.customers);
-      }
-      return out;
-    }
-
-    @Override
-    public Totals extractOutput(TotalsAcc acc) {
-      Totals t = new Totals();
-      t.revenue = acc.revenue;
-      t.units = acc.units;
-      t.orders = acc.orders.size();
-      t.customers = acc.customers.size();
-      return t;
-    }
-  }
-
-  static final class TotalsFn extends DoFn<KV<String, Totals>, MartRow> {
-    private final LocalDate asOf;
-    private final MartTable table;
-
-    TotalsFn(LocalDate asOf, MartTable table) {
-      this.asOf = asOf;
-      this.table = table;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, Totals> e, OutputReceiver<MartRow> out) {
-      Totals t = e.getValue();
-      BigDecimal revenue = KpiMath.round(t.revenue, 4);
-      if (table == MartTable.PRODUCT_PERFORMANCE) {
-        String[] key = e.getKey().split(SEP, 2);
-        String category = "null".equals(key[1]) ? null : key[1];
-        out.output(MartRow.of(table, asOf, key[0], category, revenue, t.units, t.orders));
-      } else {
-        out.output(
-            MartRow.of(
-                table, asOf, LocalDate.parse(e.getKey()), revenue, t.orders, t.customers, t.units));
-      }
-    }
   }
 
   /**
@@ -425,7 +214,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
   }
 
   static final class CustomerFn extends DoFn<KV<String, CoGbkResult>, MartRow> {
-    static final TupleTag<Sale> SALES = new TupleTag<>() {};
+    static final TupleTag<CustomerFigures> FIGURES = new TupleTag<>() {};
     static final TupleTag<CustomerVersion> VERSIONS = new TupleTag<>() {};
     static final TupleTag<MartRow> ROWS = new TupleTag<>() {};
     static final TupleTag<CustomerWindow> WINDOW = new TupleTag<>() {};
@@ -447,8 +236,10 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       List<CustomerVersion> versions = new ArrayList<>();
       e.getValue().getAll(VERSIONS).forEach(versions::add);
       versions.sort(Comparator.comparing(v -> v.validFrom));
-      List<Sale> sales = new ArrayList<>();
-      e.getValue().getAll(SALES).forEach(sales::add);
+      CustomerFigures f = null;
+      for (CustomerFigures x : e.getValue().getAll(FIGURES)) {
+        f = x;
+      }
 
       segmentChanges(customerId, versions, p, out);
       CustomerVersion atD = null;
@@ -461,7 +252,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       if (liveAtD) {
         out.get(SEGMENT).output(KV.of(atD.segment == null ? UNKNOWN : atD.segment, 1L));
       }
-      if (!liveAtD && sales.isEmpty()) {
+      if (!liveAtD && f == null) {
         return;
       }
       customersOut.inc();
@@ -470,41 +261,43 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       PeriodRevenue periods = new PeriodRevenue(p);
       BigDecimal lifetime = BigDecimal.ZERO;
       BigDecimal revenue12m = BigDecimal.ZERO;
-      boolean any12m = false;
+      long sales12m = 0;
       BigDecimal[] months = new BigDecimal[12];
       java.util.Arrays.fill(months, BigDecimal.ZERO);
       BigDecimal[] byCategory = new BigDecimal[CATEGORIES.size()];
       java.util.Arrays.fill(byCategory, BigDecimal.ZERO);
       LocalDate first = null;
       LocalDate last = null;
-      Set<String> orders = new HashSet<>();
-      for (Sale s : sales) {
-        if (s.salesDate.isAfter(asOf)) {
-          continue;
+      long orders = 0;
+      if (f != null) {
+        lifetime = f.lifetimeRevenue;
+        orders = f.orders;
+        first = f.firstCompleted;
+        last = f.lastCompleted;
+        for (int c = 0; c < CATEGORIES.size(); c++) {
+          byCategory[c] = f.revenueByCategory.getOrDefault(CATEGORIES.get(c), BigDecimal.ZERO);
         }
-        if (s.completed()) {
-          first = first == null || s.salesDate.isBefore(first) ? s.salesDate : first;
-          last = last == null || s.salesDate.isAfter(last) ? s.salesDate : last;
-          orders.add(s.orderKey());
-        }
-        if (!s.countsRevenue()) {
-          continue;
-        }
-        periods.add(s.salesDate, s.amount);
-        lifetime = lifetime.add(s.amount);
-        int c = s.categoryAtSale == null ? -1 : CATEGORIES.indexOf(s.categoryAtSale);
-        if (c >= 0) {
-          byCategory[c] = byCategory[c].add(s.amount);
-        }
-        if (p.inWindow12m(s.salesDate)) {
-          any12m = true;
-          revenue12m = revenue12m.add(s.amount);
-        }
-        int m = p.fullMonthIndex(s.salesDate);
-        if (m >= 0) {
-          months[m] = months[m].add(s.amount);
+        // the oldest month straddles the window's start: its head days are outside
+        LocalDate oldest = p.window12mExclusiveStart().withDayOfMonth(1);
+        for (int i = 0; i < f.months.size(); i++) {
+          LocalDate month = f.months.get(i);
+          BigDecimal revenue = f.monthRevenue.get(i);
+          long revenueSales = f.monthRevenueSales.get(i);
+          periods.add(month, revenue);
+          if (month.equals(oldest)) {
+            revenue12m = revenue12m.add(revenue).subtract(f.headRevenue);
+            sales12m += revenueSales - f.headRevenueSales;
+          } else if (month.isAfter(oldest)) {
+            revenue12m = revenue12m.add(revenue);
+            sales12m += revenueSales;
+          }
+          int m = p.fullMonthIndex(month);
+          if (m >= 0) {
+            months[m] = revenue;
+          }
         }
       }
+      boolean any12m = sales12m > 0;
 
       out.get(ROWS)
           .output(MartRow.of(MartTable.CUSTOMER_YTD_SPENDING, asOf, customerId, periods.ytd()));
@@ -526,10 +319,9 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
                   periods.ytd(),
                   periods.increasePctQoq()));
       BigDecimal aov =
-          orders.isEmpty()
+          orders == 0
               ? null
-              : KpiMath.round(
-                  lifetime.divide(BigDecimal.valueOf(orders.size()), KpiMath.PRECISE), 4);
+              : KpiMath.round(lifetime.divide(BigDecimal.valueOf(orders), KpiMath.PRECISE), 4);
       String customerType = first != null && p.inLast30Days(first) ? "new" : "returning";
       String churn = days == null || days > 90 ? "high" : days > 30 ? "medium" : "low";
       List<Object> row = new ArrayList<>();
@@ -544,7 +336,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       row.add(attrs == null ? null : attrs.createdDate);
       row.add(first);
       row.add(last);
-      row.add((long) orders.size());
+      row.add(orders);
       row.add(KpiMath.round(lifetime, 4));
       row.add(aov);
       for (BigDecimal c : byCategory) {
@@ -675,117 +467,38 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     }
   }
 
-  static final class IqrFn extends DoFn<Sale, MartRow> {
-    private final LocalDate asOf;
-    private final PCollectionView<KpiCombines.Histograms> view;
-
-    IqrFn(LocalDate asOf, PCollectionView<KpiCombines.Histograms> view) {
-      this.asOf = asOf;
-      this.view = view;
-    }
-
+  /** The IQR fences of the window's quantities, when it has any. */
+  static final class FencesFn extends DoFn<KpiCombines.Histograms, KV<BigDecimal, BigDecimal>> {
     @ProcessElement
-    public void process(@Element Sale s, ProcessContext c) {
-      KpiCombines.Histograms h = c.sideInput(view);
+    public void process(
+        @Element KpiCombines.Histograms h, OutputReceiver<KV<BigDecimal, BigDecimal>> out) {
       BigDecimal q1 = KpiMath.percentileCont(h.quantities(), 0.25);
       BigDecimal q3 = KpiMath.percentileCont(h.quantities(), 0.75);
-      if (q1 == null || q3 == null) {
-        return;
-      }
-      BigDecimal[] fences = KpiMath.iqrFences(q1, q3);
-      BigDecimal q = BigDecimal.valueOf(s.quantity);
-      if (q.compareTo(fences[0]) < 0 || q.compareTo(fences[1]) > 0) {
-        c.output(
-            MartRow.of(
-                MartTable.ANOMALIES,
-                asOf,
-                s.transactionId,
-                "iqr_quantity",
-                s.productId,
-                s.customerId,
-                KpiMath.round(q, 4),
-                KpiMath.round(fences[0], 6),
-                KpiMath.round(fences[1], 6),
-                null));
+      if (q1 != null && q3 != null) {
+        BigDecimal[] fences = KpiMath.iqrFences(q1, q3);
+        out.output(KV.of(fences[0], fences[1]));
       }
     }
   }
 
-  /** Count, Σx and Σx² of sale amounts: exact, so the z-scores match PostgreSQL's. */
-  static final class Moments implements Serializable {
-    long n;
-    BigDecimal sum = BigDecimal.ZERO;
-    BigDecimal sumSq = BigDecimal.ZERO;
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      return other instanceof Moments o
-          && n == o.n
-          && sum.compareTo(o.sum) == 0
-          && sumSq.compareTo(o.sumSq) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(n);
-    }
-  }
-
-  static final class MomentsFn extends KpiCombines.SerializableSaleCombineFn<Moments, Moments> {
-    MomentsFn() {
-      super(Moments.class, Moments.class);
-    }
-
-    @Override
-    public Moments createAccumulator() {
-      return new Moments();
-    }
-
-    @Override
-    public Moments addInput(Moments acc, Sale s) {
-      acc.n++;
-      acc.sum = acc.sum.add(s.amount);
-      acc.sumSq = acc.sumSq.add(s.amount.multiply(s.amount));
-      return acc;
-    }
-
-    @Override
-    public Moments mergeAccumulators(Iterable<Moments> accs) {
-      Moments out = new Moments();
-      for (Moments a : accs) {
-        out.n += a.n;
-        out.sum = out.sum.add(a.sum);
-        out.sumSq = out.sumSq.add(a.sumSq);
-      }
-      return out;
-    }
-
-    @Override
-    public Moments extractOutput(Moments acc) {
-      return acc;
-    }
-  }
-
-  static final class ZScoreFn extends DoFn<Sale, MartRow> {
+  /** The exact z-score test of a candidate: |z| ≥ 3 within its product (≥ 10 sales). */
+  static final class ZScoreFn extends DoFn<KpiState.ZCandidate, MartRow> {
     static final int MIN_SALES = 10;
     private final LocalDate asOf;
-    private final PCollectionView<Map<String, Moments>> moments;
 
-    ZScoreFn(LocalDate asOf, PCollectionView<Map<String, Moments>> moments) {
+    ZScoreFn(LocalDate asOf) {
       this.asOf = asOf;
-      this.moments = moments;
     }
 
     @ProcessElement
-    public void process(@Element Sale s, ProcessContext c) {
-      Moments m = c.sideInput(moments).get(s.productId);
-      if (m == null || m.n < MIN_SALES) {
+    public void process(@Element KpiState.ZCandidate s, OutputReceiver<MartRow> out) {
+      if (s.n < MIN_SALES) {
         return;
       }
-      BigDecimal mean = m.sum.divide(BigDecimal.valueOf(m.n), KpiMath.PRECISE);
-      BigDecimal z = KpiMath.zScore(s.amount, mean, KpiMath.sampleStddev(m.n, m.sum, m.sumSq));
+      BigDecimal mean = s.sum.divide(BigDecimal.valueOf(s.n), KpiMath.PRECISE);
+      BigDecimal z = KpiMath.zScore(s.amount, mean, KpiMath.sampleStddev(s.n, s.sum, s.sumSq));
       if (KpiMath.isZOutlier(z)) {
-        c.output(
+        out.output(
             MartRow.of(
                 MartTable.ANOMALIES,
                 asOf,
@@ -856,42 +569,6 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
                 4);
         out.output(MartRow.of(MartTable.SEGMENT_SHARE, asOf, kv.getKey(), kv.getValue(), pct));
       }
-    }
-  }
-
-  static final class TrafficFn extends DoFn<KV<String, Iterable<TrafficRow>>, MartRow> {
-    private final LocalDate asOf;
-
-    TrafficFn(LocalDate asOf) {
-      this.asOf = asOf;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, Iterable<TrafficRow>> e, OutputReceiver<MartRow> out) {
-      PeriodRevenue r = new PeriodRevenue(Periods.of(asOf));
-      boolean any = false;
-      for (TrafficRow t : e.getValue()) {
-        if (!t.sendDate.isAfter(asOf)) {
-          any = true;
-          r.add(t.sendDate, t.revenue);
-        }
-      }
-      if (!any) {
-        return;
-      }
-      String[] key = e.getKey().split(SEP, 2);
-      out.output(
-          MartRow.of(
-              MartTable.TRAFFIC_REVENUE_BY_PERIOD,
-              asOf,
-              key[0],
-              key[1],
-              r.mtd(),
-              r.lastMonth(),
-              r.lastQuarter(),
-              r.quarterBefore(),
-              r.ytd(),
-              r.increasePctQoq()));
     }
   }
 }

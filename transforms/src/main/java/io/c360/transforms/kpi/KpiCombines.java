@@ -13,36 +13,12 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Small CombineFns of the KPI stage. */
 final class KpiCombines {
   private KpiCombines() {}
-
-  /**
-   * A CombineFn of Sales whose accumulator and output are small Serializable classes: their coders
-   * come from the classes given, not a copy of the two coder methods in every fn.
-   */
-  abstract static class SerializableSaleCombineFn<A extends Serializable, O extends Serializable>
-      extends Combine.CombineFn<Sale, A, O> {
-    private final Class<A> accumulatorClass;
-    private final Class<O> outputClass;
-
-    SerializableSaleCombineFn(Class<A> accumulatorClass, Class<O> outputClass) {
-      this.accumulatorClass = accumulatorClass;
-      this.outputClass = outputClass;
-    }
-
-    @Override
-    public Coder<A> getAccumulatorCoder(CoderRegistry registry, Coder<Sale> inputCoder) {
-      return SerializableCoder.of(accumulatorClass);
-    }
-
-    @Override
-    public Coder<O> getDefaultOutputCoder(CoderRegistry registry, Coder<Sale> inputCoder) {
-      return SerializableCoder.of(outputClass);
-    }
-  }
 
   static BigDecimal sum(Iterable<BigDecimal> xs) {
     BigDecimal s = BigDecimal.ZERO;
@@ -121,20 +97,18 @@ final class KpiCombines {
     }
   }
 
-  static final class SalesHistograms extends SerializableSaleCombineFn<Histograms, Histograms> {
-    SalesHistograms() {
-      super(Histograms.class, Histograms.class);
-    }
-
+  /** The window's histograms from the state's rows ("a" amount | "q" quantity, value, count). */
+  static final class HistogramOf
+      extends Combine.CombineFn<KV<String, KV<BigDecimal, Long>>, Histograms, Histograms> {
     @Override
     public Histograms createAccumulator() {
       return new Histograms();
     }
 
     @Override
-    public Histograms addInput(Histograms acc, Sale s) {
-      acc.amounts.merge(s.amount, 1L, Long::sum);
-      acc.quantities.merge(BigDecimal.valueOf(s.quantity), 1L, Long::sum);
+    public Histograms addInput(Histograms acc, KV<String, KV<BigDecimal, Long>> row) {
+      TreeMap<BigDecimal, Long> into = "a".equals(row.getKey()) ? acc.amounts : acc.quantities;
+      into.merge(row.getValue().getKey(), row.getValue().getValue(), Long::sum);
       return acc;
     }
 
@@ -151,6 +125,18 @@ final class KpiCombines {
     @Override
     public Histograms extractOutput(Histograms acc) {
       return acc;
+    }
+
+    @Override
+    public Coder<Histograms> getAccumulatorCoder(
+        CoderRegistry registry, Coder<KV<String, KV<BigDecimal, Long>>> inputCoder) {
+      return SerializableCoder.of(Histograms.class);
+    }
+
+    @Override
+    public Coder<Histograms> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<KV<String, KV<BigDecimal, Long>>> inputCoder) {
+      return SerializableCoder.of(Histograms.class);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.c360.transforms.kpi;
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,8 +11,11 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -20,16 +24,18 @@ import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -53,20 +59,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 @AutoValue
 public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Long>>> {
-  static final String SALES_SQL =
-      "SELECT s.transaction_id, s.order_id, s.customer_id, s.product_id, s.sales_date,"
-          + " s.quantity, s.amount, s.status, c.industry, p.category"
-          + " FROM dw.fact_sales s JOIN dw.dim_customer c ON c.customer_sk = s.customer_sk"
-          + " LEFT JOIN dw.dim_product p ON p.product_sk = s.product_sk"
-          + " WHERE s.sales_date >= ? AND s.sales_date < ? AND s.sales_date <= ?";
-  static final String FIRST_SALE_SQL =
-      "SELECT min(sales_date) FROM dw.fact_sales WHERE sales_date <= ? HAVING count(*) > 0";
-  static final String CUSTOMERS_SQL =
-      "SELECT customer_id, account_id, name, email, city, country, segment, industry,"
-          + " created_date, valid_from, valid_to, is_deleted FROM dw.dim_customer";
-  static final String TRAFFIC_SQL =
-      "SELECT customer_id, channel_id, send_date, revenue_eur FROM dw.fact_traffic"
-          + " WHERE send_date <= ?";
   static final Schema STAGED =
       Schema.builder()
           .addStringField("mart")
@@ -138,56 +130,125 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     PgConnection pg = connection();
     JdbcIO.DataSourceConfiguration ds = pg.toDataSourceConfiguration();
 
-    PCollection<Sale> sales =
+    // The state first takes in every fact written since the last fold; every read below waits.
+    PCollection<String> asOf =
         input
-            .apply(
-                "ReadFirstSaleDate",
-                JdbcIO.<String>read()
-                    .withDataSourceConfiguration(ds)
-                    .withQuery(FIRST_SALE_SQL)
-                    .withStatementPreparator(new AsOfParameter(d))
-                    .withRowMapper(new FirstDateMapper())
-                    .withCoder(StringUtf8Coder.of())
-                    .withOutputParallelization(false)) // one row
-            .apply("SalesMonths", ParDo.of(new MonthsFn(d)))
-            .apply("SpreadSalesMonths", Reshuffle.viaRandomKey())
-            .apply(
-                "ReadSales",
-                JdbcIO.<String, Sale>readAll()
-                    .withDataSourceConfiguration(ds)
-                    .withQuery(SALES_SQL)
-                    .withParameterSetter(new MonthParameters(d))
-                    .withRowMapper(new SaleMapper())
-                    .withCoder(SerializableCoder.of(Sale.class))
-                    // the month ranges are already spread by SpreadSalesMonths
-                    .withOutputParallelization(false));
+            .apply("AsOf", Create.of(d.toString()))
+            .apply("FoldFactChanges", ParDo.of(new KpiState.FoldFn(pg)));
+
+    PCollection<CustomerFigures> figures =
+        asOf.apply(
+            "ReadCustomerFigures",
+            read(
+                ds,
+                KpiState.CUSTOMER_FIGURES_SQL,
+                KpiState.CUSTOMER_FIGURES_BOUNDS,
+                new KpiState.CustomerFiguresMapper(),
+                SerializableCoder.of(CustomerFigures.class)));
     PCollection<CustomerVersion> customers =
-        input.apply(
+        asOf.apply(
             "ReadCustomerVersions",
-            JdbcIO.<CustomerVersion>read()
-                .withDataSourceConfiguration(ds)
-                .withQuery(CUSTOMERS_SQL)
-                .withRowMapper(new CustomerMapper())
-                .withCoder(SerializableCoder.of(CustomerVersion.class))
-                // the join regroups them anyway; JdbcIO's reshuffle is one Direct bundle per row
-                .withOutputParallelization(false));
-    PCollection<TrafficRow> traffic =
-        input.apply(
-            "ReadTraffic",
-            JdbcIO.<TrafficRow>read()
-                .withDataSourceConfiguration(ds)
-                .withQuery(TRAFFIC_SQL)
-                .withStatementPreparator(new AsOfParameter(d))
-                .withRowMapper(new TrafficMapper())
-                .withCoder(SerializableCoder.of(TrafficRow.class))
-                // grouped by pair next anyway; JdbcIO's reshuffle is one Direct bundle per row
-                .withOutputParallelization(false));
+            read(
+                ds,
+                KpiState.CUSTOMER_VERSIONS_SQL,
+                KpiState.CUSTOMER_VERSIONS_BOUNDS,
+                new CustomerMapper(),
+                SerializableCoder.of(CustomerVersion.class)));
+    List<PCollection<MartRow>> outputs = new ArrayList<>();
+    outputs.add(
+        PCollectionTuple.of(ComputeMarts.FIGURES, figures)
+            .and(ComputeMarts.CUSTOMERS, customers)
+            .apply("CustomerMarts", ComputeMarts.forAsOf(d).withTimezone(timezone())));
+
+    outputs.add(
+        asOf.apply(
+            "ReadDailySales",
+            read(
+                ds,
+                KpiState.DAILY_SQL,
+                KpiState.DAILY_BOUNDS,
+                new KpiState.DailyMapper(d),
+                SerializableCoder.of(MartRow.class))));
+    outputs.add(
+        asOf.apply(
+            "ReadMonthlySales",
+            read(
+                ds,
+                KpiState.MONTHLY_SQL,
+                KpiState.MONTHLY_BOUNDS,
+                new KpiState.MonthlyMapper(d),
+                SerializableCoder.of(MartRow.class))));
+    outputs.add(
+        asOf.apply(
+            "ReadProductPerformance",
+            read(
+                ds,
+                KpiState.PRODUCTS_SQL,
+                KpiState.WINDOW_BOUNDS,
+                new KpiState.ProductMapper(d),
+                SerializableCoder.of(MartRow.class))));
+    outputs.add(
+        asOf.apply(
+            "ReadTrafficRevenue",
+            read(
+                ds,
+                KpiState.TRAFFIC_SQL,
+                KpiState.TRAFFIC_BOUNDS,
+                new KpiState.TrafficMapper(d),
+                SerializableCoder.of(MartRow.class))));
+    outputs.add(
+        asOf.apply(
+                "ReadIndustryRevenue",
+                read(
+                    ds,
+                    KpiState.INDUSTRIES_SQL,
+                    KpiState.WINDOW_BOUNDS,
+                    new KpiState.IndustryMapper(),
+                    KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
+            .apply("CollectIndustries", Combine.globally(new KpiCombines.ToList<>()))
+            .apply("IndustryExposure", ParDo.of(new ComputeMarts.IndustryFn(d))));
+
+    // numeric_stats of sales and the IQR fences from the window's value histograms
+    PCollection<KpiCombines.Histograms> histograms =
+        asOf.apply(
+                "ReadHistograms",
+                read(
+                    ds,
+                    KpiState.HISTOGRAMS_SQL,
+                    KpiState.HISTOGRAM_BOUNDS,
+                    new KpiState.HistogramMapper(),
+                    KvCoder.of(
+                        StringUtf8Coder.of(), KvCoder.of(BigDecimalCoder.of(), VarLongCoder.of()))))
+            .apply("SalesHistograms", Combine.globally(new KpiCombines.HistogramOf()));
+    outputs.add(histograms.apply("SalesStats", ParDo.of(new ComputeMarts.SalesStatsFn(d))));
+    outputs.add(
+        histograms
+            .apply("IqrFences", ParDo.of(new ComputeMarts.FencesFn()))
+            .setCoder(KvCoder.of(BigDecimalCoder.of(), BigDecimalCoder.of()))
+            .apply(
+                "ReadIqrOutliers",
+                JdbcIO.<KV<BigDecimal, BigDecimal>, MartRow>readAll()
+                    .withDataSourceConfiguration(ds)
+                    .withQuery(KpiState.IQR_OUTLIERS_SQL)
+                    .withParameterSetter(new FencesSetter(d))
+                    .withRowMapper(new IqrMapper(d))
+                    .withCoder(SerializableCoder.of(MartRow.class))
+                    .withOutputParallelization(false)));
+    outputs.add(
+        asOf.apply(
+                "ReadZScoreCandidates",
+                read(
+                    ds,
+                    KpiState.ZSCORE_CANDIDATES_SQL,
+                    KpiState.ZSCORE_BOUNDS,
+                    new KpiState.ZCandidateMapper(),
+                    SerializableCoder.of(KpiState.ZCandidate.class)))
+            .apply("ZScoreAmountAnomalies", ParDo.of(new ComputeMarts.ZScoreFn(d))));
 
     PCollection<MartRow> rows =
-        PCollectionTuple.of(ComputeMarts.SALES, sales)
-            .and(ComputeMarts.CUSTOMERS, customers)
-            .and(ComputeMarts.TRAFFIC, traffic)
-            .apply("ComputeEveryMart", ComputeMarts.forAsOf(d).withTimezone(timezone()));
+        PCollectionList.of(outputs)
+            .apply("FlattenMarts", Flatten.pCollections())
+            .setCoder(SerializableCoder.of(MartRow.class));
 
     String loadId = UUID.randomUUID().toString();
     // No regrouping before the COPY: on the Direct runner a GroupByKey copies its buffered rows
@@ -208,6 +269,67 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
         .apply("AfterStaging", Wait.on(staged))
         .apply("ReplaceMarts", ParDo.of(new ReplaceFn(pg, d)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  /** A state read for D: one query, its bounds as parameters, results not reshuffled. */
+  private static <T> JdbcIO.ReadAll<String, T> read(
+      JdbcIO.DataSourceConfiguration ds,
+      String sql,
+      KpiState.Bound[] bounds,
+      JdbcIO.RowMapper<T> mapper,
+      org.apache.beam.sdk.coders.Coder<T> coder) {
+    return JdbcIO.<String, T>readAll()
+        .withDataSourceConfiguration(ds)
+        .withQuery(sql)
+        .withParameterSetter(new KpiState.BoundsSetter(bounds))
+        .withRowMapper(mapper)
+        .withCoder(coder)
+        // small results, or grouped next anyway; JdbcIO's reshuffle is one Direct bundle per row
+        .withOutputParallelization(false);
+  }
+
+  static final class FencesSetter
+      implements JdbcIO.PreparedStatementSetter<KV<BigDecimal, BigDecimal>> {
+    private final LocalDate asOf;
+
+    FencesSetter(LocalDate asOf) {
+      this.asOf = asOf;
+    }
+
+    @Override
+    public void setParameters(KV<BigDecimal, BigDecimal> fences, PreparedStatement ps)
+        throws Exception {
+      ps.setBigDecimal(1, fences.getKey());
+      ps.setBigDecimal(2, fences.getValue());
+      ps.setObject(3, KpiState.Bound.WINDOW_START.of(asOf));
+      ps.setObject(4, asOf);
+      ps.setBigDecimal(5, fences.getKey());
+      ps.setBigDecimal(6, fences.getValue());
+    }
+  }
+
+  /** An IQR outlier row; the fences are those the query was given. */
+  static final class IqrMapper implements JdbcIO.RowMapper<MartRow> {
+    private final LocalDate asOf;
+
+    IqrMapper(LocalDate asOf) {
+      this.asOf = asOf;
+    }
+
+    @Override
+    public MartRow mapRow(ResultSet rs) throws Exception {
+      return MartRow.of(
+          MartTable.ANOMALIES,
+          asOf,
+          rs.getString(1),
+          "iqr_quantity",
+          rs.getString(2),
+          rs.getString(3),
+          KpiMath.round(BigDecimal.valueOf(rs.getLong(4)), 4),
+          KpiMath.round(rs.getBigDecimal(5), 6),
+          KpiMath.round(rs.getBigDecimal(6), 6),
+          null);
+    }
   }
 
   static final class ToStagedRowsFn extends DoFn<MartRow, Row> {
@@ -302,77 +424,6 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     }
   }
 
-  static final class AsOfParameter implements JdbcIO.StatementPreparator {
-    private final LocalDate asOf;
-
-    AsOfParameter(LocalDate asOf) {
-      this.asOf = asOf;
-    }
-
-    @Override
-    public void setParameters(PreparedStatement ps) throws Exception {
-      ps.setObject(1, asOf);
-    }
-  }
-
-  static final class FirstDateMapper implements JdbcIO.RowMapper<String> {
-    @Override
-    public String mapRow(ResultSet rs) throws Exception {
-      return rs.getObject(1, LocalDate.class).toString();
-    }
-  }
-
-  /** Splits [first sale month, month(D)] into months, so sales are read in parallel ranges. */
-  static final class MonthsFn extends DoFn<String, String> {
-    private final LocalDate asOf;
-
-    MonthsFn(LocalDate asOf) {
-      this.asOf = asOf;
-    }
-
-    @ProcessElement
-    public void process(@Element String first, OutputReceiver<String> out) {
-      for (LocalDate m = LocalDate.parse(first).withDayOfMonth(1);
-          !m.isAfter(asOf);
-          m = m.plusMonths(1)) {
-        out.output(m.toString());
-      }
-    }
-  }
-
-  static final class MonthParameters implements JdbcIO.PreparedStatementSetter<String> {
-    private final LocalDate asOf;
-
-    MonthParameters(LocalDate asOf) {
-      this.asOf = asOf;
-    }
-
-    @Override
-    public void setParameters(String monthStart, PreparedStatement ps) throws Exception {
-      LocalDate m = LocalDate.parse(monthStart);
-      ps.setObject(1, m);
-      ps.setObject(2, m.plusMonths(1));
-      ps.setObject(3, asOf);
-    }
-  }
-
-  static final class SaleMapper implements JdbcIO.RowMapper<Sale> {
-    @Override
-    public Sale mapRow(ResultSet rs) throws Exception {
-      return new Sale(
-          rs.getString(1),
-          rs.getString(2),
-          rs.getString(3),
-          rs.getString(4),
-          rs.getObject(5, LocalDate.class),
-          rs.getLong(6),
-          rs.getBigDecimal(7),
-          rs.getString(8),
-          rs.getString(9),
-          rs.getString(10));
-    }
-  }
-
   static final class CustomerMapper implements JdbcIO.RowMapper<CustomerVersion> {
     @Override
     public CustomerVersion mapRow(ResultSet rs) throws Exception {
@@ -389,14 +440,6 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
           rs.getObject(10, OffsetDateTime.class).toInstant(),
           rs.getObject(11, OffsetDateTime.class).toInstant(),
           rs.getBoolean(12));
-    }
-  }
-
-  static final class TrafficMapper implements JdbcIO.RowMapper<TrafficRow> {
-    @Override
-    public TrafficRow mapRow(ResultSet rs) throws Exception {
-      return new TrafficRow(
-          rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class), rs.getBigDecimal(4));
     }
   }
 }

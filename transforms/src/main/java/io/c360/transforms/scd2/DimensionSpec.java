@@ -23,8 +23,9 @@ public enum DimensionSpec {
       List.of("name", "email", "city", "country", "segment", "industry"),
       List.of("account_id", "created_date"),
       List.of(
-          new FactRef("dw.fact_sales", "customer_id", "f.transaction_ts"),
-          new FactRef("dw.fact_traffic", "customer_id", "f.send_date::timestamptz"))),
+          new FactRef(
+              "dw.fact_sales", "customer_id", "f.transaction_ts", "industry_at_sale", "industry"),
+          new FactRef("dw.fact_traffic", "customer_id", "f.send_date::timestamptz", null, null))),
   PRODUCT(
       Entities.PRODUCTS,
       "dw.dim_product",
@@ -32,7 +33,9 @@ public enum DimensionSpec {
       "staging.dim_product_history",
       List.of("product_name", "category", "brand", "list_price"),
       List.of(),
-      List.of(new FactRef("dw.fact_sales", "product_id", "f.transaction_ts")));
+      List.of(
+          new FactRef(
+              "dw.fact_sales", "product_id", "f.transaction_ts", "category_at_sale", "category")));
 
   /** Scale of numeric columns in the dimension tables: inputs are rounded to it before hashing. */
   static final int DECIMAL_SCALE = 4;
@@ -145,10 +148,25 @@ public enum DimensionSpec {
     /** SQL of the fact's time; evaluated with the session TimeZone set to the run's timezone. */
     final String timeExpression;
 
-    FactRef(String table, String keyColumn, String timeExpression) {
+    /**
+     * The fact's copy of one tracked attribute of the version it points to (the KPI state counts a
+     * sale under it, sql/V50), or null; kept equal to the version's by every re-pointing.
+     */
+    final @Nullable String copyColumn;
+
+    final @Nullable String copiedFrom;
+
+    FactRef(
+        String table,
+        String keyColumn,
+        String timeExpression,
+        @Nullable String copyColumn,
+        @Nullable String copiedFrom) {
       this.table = SqlNames.table(table);
       this.keyColumn = SqlNames.column(keyColumn);
       this.timeExpression = timeExpression;
+      this.copyColumn = copyColumn == null ? null : SqlNames.column(copyColumn);
+      this.copiedFrom = copiedFrom == null ? null : SqlNames.column(copiedFrom);
     }
   }
 }

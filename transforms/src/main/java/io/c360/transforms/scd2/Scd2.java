@@ -794,19 +794,59 @@ public final class Scd2 {
                 + " = f."
                 + f.keyColumn
                 + " ORDER BY d.valid_from LIMIT 1))";
-        st.executeUpdate(
-            "UPDATE "
-                + f.table
-                + " f SET "
-                + sk
-                + " = "
-                + pit
-                + " FROM scd2_keys x WHERE f."
-                + f.keyColumn
-                + " = x.key AND f."
-                + sk
-                + " IS DISTINCT FROM "
-                + pit);
+        if (f.copyColumn == null) {
+          st.executeUpdate(
+              "UPDATE "
+                  + f.table
+                  + " f SET "
+                  + sk
+                  + " = "
+                  + pit
+                  + " FROM scd2_keys x WHERE f."
+                  + f.keyColumn
+                  + " = x.key AND f."
+                  + sk
+                  + " IS DISTINCT FROM "
+                  + pit);
+        } else {
+          // the version's attribute travels with the key: a re-cut version's content counts too
+          String copy =
+              "(SELECT v."
+                  + f.copiedFrom
+                  + " FROM "
+                  + d.table()
+                  + " v WHERE v."
+                  + sk
+                  + " = "
+                  + pit
+                  + ")";
+          st.executeUpdate(
+              "UPDATE "
+                  + f.table
+                  + " f SET ("
+                  + sk
+                  + ", "
+                  + f.copyColumn
+                  + ") = (SELECT p.sk, v."
+                  + f.copiedFrom
+                  + " FROM (SELECT "
+                  + pit
+                  + " AS sk) p LEFT JOIN "
+                  + d.table()
+                  + " v ON v."
+                  + sk
+                  + " = p.sk) FROM scd2_keys x WHERE f."
+                  + f.keyColumn
+                  + " = x.key AND (f."
+                  + sk
+                  + ", f."
+                  + f.copyColumn
+                  + ") IS DISTINCT FROM ("
+                  + pit
+                  + ", "
+                  + copy
+                  + ")");
+        }
       }
       st.executeUpdate("DELETE FROM " + d.stagingTable() + " WHERE merge_run_id = " + runId);
     }

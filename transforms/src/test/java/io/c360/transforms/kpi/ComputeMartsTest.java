@@ -34,18 +34,24 @@ class ComputeMartsTest implements Serializable {
         id, null, "N " + id, null, null, null, segment, "Tech", null, from, to, del);
   }
 
-  static Sale sale(String tid, String customer, String date, String amount, String status) {
-    return new Sale(
-        tid,
-        null,
+  /** One customer's figures with all its revenue sales in one month of D's window. */
+  static CustomerFigures figures(
+      String customer, long sales, String revenue, long orders, String lastCompleted) {
+    BigDecimal r = new BigDecimal(revenue);
+    LocalDate last = lastCompleted == null ? null : LocalDate.parse(lastCompleted);
+    return new CustomerFigures(
         customer,
-        "P1",
-        LocalDate.parse(date),
-        1,
-        new BigDecimal(amount),
-        status,
-        "Tech",
-        "Books");
+        sales,
+        r,
+        orders,
+        java.util.Map.of("Books", r),
+        last,
+        last,
+        List.of(LocalDate.of(2025, 3, 1)),
+        List.of(r),
+        List.of(1L),
+        BigDecimal.ZERO,
+        0L);
   }
 
   static List<MartRow> of(Iterable<MartRow> rows, MartTable t) {
@@ -70,22 +76,18 @@ class ComputeMartsTest implements Serializable {
                 version("X", "Enterprise", EARLY, deletedAt, false), // deleted, no sales
                 version("X", "Enterprise", deletedAt, OPEN, true),
                 version("F", "SMB", Instant.parse("2025-06-01T00:00:00Z"), OPEN, false)));
-    PCollection<Sale> sales =
+    PCollection<CustomerFigures> figures =
         p.apply(
-            "Sales",
+            "Figures",
             Create.of(
-                sale("T1", "B", "2025-03-01", "50.0000", "completed"),
-                sale("T2", "A", "2025-03-02", "50.0000", "completed"),
-                sale("T3", "A", "2025-03-03", "999.0000", "cancelled"), // counts for nothing
-                sale("T4", "F", "2025-03-04", "-5.0000", "returned"))); // late first version
-    PCollection<TrafficRow> traffic =
-        p.apply(
-            "Traffic",
-            Create.empty(org.apache.beam.sdk.coders.SerializableCoder.of(TrafficRow.class)));
+                figures("B", 1, "50.0000", 1, "2025-03-01"),
+                // a completed sale of 50 on 2025-03-02 and a cancelled one, which counts nothing
+                figures("A", 2, "50.0000", 1, "2025-03-02"),
+                // a return on 2025-03-04, before F's first version
+                figures("F", 1, "-5.0000", 0, null)));
     PCollection<MartRow> rows =
-        PCollectionTuple.of(ComputeMarts.SALES, sales)
+        PCollectionTuple.of(ComputeMarts.FIGURES, figures)
             .and(ComputeMarts.CUSTOMERS, customers)
-            .and(ComputeMarts.TRAFFIC, traffic)
             .apply(
                 "ComputeMarts", ComputeMarts.forAsOf(D).withTimezone(ZoneId.of("Europe/Berlin")));
     PAssert.that(rows)
@@ -106,9 +108,8 @@ class ComputeMartsTest implements Serializable {
                 assertThat(r.get("customer_id"), equalTo(expected));
               }
               for (MartRow r : of(all, MartTable.NUMERIC_STATS)) {
-                if (r.get("metric").equals("sales_quantity")) {
-                  assertThat(r.get("n"), equalTo(3L));
-                }
+                assertThat(r.get("metric"), equalTo("customer_revenue_12m"));
+                assertThat(r.get("n"), equalTo(3L));
               }
               for (MartRow r : of(all, MartTable.CUSTOMER_360)) {
                 if (r.get("customer_id").equals("Z")) {
@@ -131,30 +132,23 @@ class ComputeMartsTest implements Serializable {
                   .forEach(r -> segments.add(r.get("segment") + "=" + r.get("customers")));
               // F's first version starts after D: not a current customer; X is deleted
               assertThat(segments, containsInAnyOrder("SMB=2", "Unknown=1"));
-              assertThat(of(all, MartTable.TRAFFIC_REVENUE_BY_PERIOD).size(), equalTo(0));
               return null;
             });
     p.run().waitUntilFinish();
   }
 
   @Test
-  void oneSaleHasStatsWithoutStddev() {
+  void oneCustomerHasRevenueStatsWithoutStddev() {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setRunner(DirectRunner.class);
     Pipeline p = Pipeline.create(options);
     PCollection<MartRow> rows =
         PCollectionTuple.of(
-                ComputeMarts.SALES,
-                p.apply("Sales", Create.of(sale("T1", "A", "2025-03-01", "12.5000", "completed"))))
+                ComputeMarts.FIGURES,
+                p.apply("Figures", Create.of(figures("A", 1, "12.5000", 1, "2025-03-01"))))
             .and(
                 ComputeMarts.CUSTOMERS,
                 p.apply("Customers", Create.of(version("A", "SMB", EARLY, OPEN, false))))
-            .and(
-                ComputeMarts.TRAFFIC,
-                p.apply(
-                    "Traffic",
-                    Create.empty(
-                        org.apache.beam.sdk.coders.SerializableCoder.of(TrafficRow.class))))
             .apply("ComputeMarts", ComputeMarts.forAsOf(D));
     PAssert.that(rows)
         .satisfies(
@@ -163,8 +157,7 @@ class ComputeMartsTest implements Serializable {
                 assertThat(r.get("n"), equalTo(1L));
                 assertThat(r.get("stddev"), nullValue());
               }
-              assertThat(of(all, MartTable.NUMERIC_STATS).size(), equalTo(3));
-              assertThat(of(all, MartTable.ANOMALIES).size(), equalTo(0));
+              assertThat(of(all, MartTable.NUMERIC_STATS).size(), equalTo(1));
               List<MartRow> band = of(all, MartTable.CUSTOMER_VALUE_BAND);
               assertThat(band.size(), equalTo(1));
               assertThat(band.get(0).get("band"), equalTo("Mid"));

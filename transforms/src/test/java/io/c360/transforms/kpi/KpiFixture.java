@@ -308,6 +308,15 @@ final class KpiFixture {
       }
       ps.executeBatch();
     }
+    // as the fact loader does: the version's industry and category at sale travel with the fact
+    try (java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "UPDATE dw.fact_sales f SET industry_at_sale = d.industry FROM dw.dim_customer d"
+              + " WHERE d.customer_sk = f.customer_sk");
+      st.executeUpdate(
+          "UPDATE dw.fact_sales f SET category_at_sale = d.category FROM dw.dim_product d"
+              + " WHERE d.product_sk = f.product_sk");
+    }
   }
 
   private void insertTraffic(Connection c) throws SQLException {

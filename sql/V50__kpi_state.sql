@@ -1,0 +1,398 @@
+-- Incremental KPI state (SPEC §4 for any asOf, at the cost of the day, not of the history).
+--
+-- Every write to dw.fact_sales / dw.fact_traffic (the fact load's upserts and moves, resolved
+-- pending rows, SCD2 re-pointing, anything else) is logged by statement triggers into
+-- kpi.*_changes: the old row with sign -1, the new row with sign +1. kpi.fold() consumes that log
+-- in one transaction and brings compact aggregates up to date:
+--   customer_day / customer_month / customer_total   per customer (sums, orders, categories)
+--   sales_day                                        per date (daily_sales)
+--   industry_day                                     per date and industry at sale time
+--   product_day                                      per date, product and category at sale time
+--   amount_day / quantity_day                        value histograms (numeric_stats, IQR)
+--   traffic_month / traffic_pair                     per customer x channel
+-- Buckets that need distinct counts (customer_day, product_day, sales_day) are recomputed from the
+-- facts of the dirty keys only; everything else moves by exact deltas. The KPI stage then reads
+-- these tables for D and never reads the facts of the whole history (docs/DECISIONS.md, "KPI
+-- state").
+--
+-- A fact carries the attributes it is counted under (the customer's industry and the product's
+-- category of its version at sale time), so the log's old row says exactly what the state holds.
+ALTER TABLE dw.fact_sales ADD COLUMN industry_at_sale text, ADD COLUMN category_at_sale text;
+UPDATE dw.fact_sales f SET industry_at_sale = c.industry
+FROM dw.dim_customer c WHERE c.customer_sk = f.customer_sk;
+UPDATE dw.fact_sales f SET category_at_sale = p.category
+FROM dw.dim_product p WHERE p.product_sk = f.product_sk;
+-- Tails of the per-sale distributions (anomalies) are found by index, not by a window scan.
+CREATE INDEX fact_sales_quantity_idx ON dw.fact_sales (quantity);
+CREATE INDEX fact_sales_product_amount_idx ON dw.fact_sales (product_id, amount);
+
+CREATE SCHEMA kpi;
+
+CREATE TABLE kpi.sales_changes (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  sign        smallint NOT NULL,
+  customer_id text     NOT NULL,
+  product_id  text,
+  sales_date  date     NOT NULL,
+  status      text     NOT NULL,
+  quantity    bigint   NOT NULL,
+  amount      numeric(18, 4) NOT NULL,
+  industry    text
+);
+CREATE TABLE kpi.traffic_changes (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  sign        smallint NOT NULL,
+  customer_id text     NOT NULL,
+  channel_id  text     NOT NULL,
+  send_date   date     NOT NULL,
+  revenue_eur numeric(18, 4) NOT NULL
+);
+
+-- Per customer and sales date: sales = rows (any status), completed = completed rows, rev_sales =
+-- completed or returned rows, revenue = their amount, orders = distinct order keys of completed
+-- rows that date, categories = revenue by category at sale time.
+CREATE TABLE kpi.customer_day (
+  sales_date  date   NOT NULL,
+  customer_id text   NOT NULL,
+  sales       bigint NOT NULL,
+  completed   bigint NOT NULL,
+  rev_sales   bigint NOT NULL,
+  revenue     numeric NOT NULL,
+  units       bigint NOT NULL,
+  orders      bigint NOT NULL,
+  categories  jsonb  NOT NULL,
+  PRIMARY KEY (sales_date, customer_id)
+);
+CREATE INDEX customer_day_completed_idx ON kpi.customer_day (customer_id, sales_date)
+  WHERE completed > 0;
+CREATE TABLE kpi.customer_month (
+  month       date   NOT NULL,
+  customer_id text   NOT NULL,
+  sales       bigint NOT NULL,
+  completed   bigint NOT NULL,
+  rev_sales   bigint NOT NULL,
+  revenue     numeric NOT NULL,
+  units       bigint NOT NULL,
+  orders      bigint NOT NULL,
+  categories  jsonb  NOT NULL,
+  PRIMARY KEY (month, customer_id)
+);
+CREATE TABLE kpi.customer_total (
+  customer_id     text PRIMARY KEY,
+  sales           bigint NOT NULL,
+  completed       bigint NOT NULL,
+  rev_sales       bigint NOT NULL,
+  revenue         numeric NOT NULL,
+  units           bigint NOT NULL,
+  orders          bigint NOT NULL,
+  categories      jsonb  NOT NULL,
+  first_completed date,
+  last_completed  date
+);
+CREATE TABLE kpi.sales_day (
+  sales_date date PRIMARY KEY,
+  sales      bigint  NOT NULL,
+  revenue    numeric NOT NULL,
+  orders     bigint  NOT NULL,
+  customers  bigint  NOT NULL,
+  units      bigint  NOT NULL
+);
+CREATE TABLE kpi.industry_day (
+  sales_date date    NOT NULL,
+  industry   text    NOT NULL,   -- 'Unknown' when the version has none
+  revenue    numeric NOT NULL,
+  rev_sales  bigint  NOT NULL,
+  PRIMARY KEY (sales_date, industry)
+);
+-- category '' = no product version (a sale without product); rev_n/rev_sum/rev_sumsq are the
+-- moments of the amounts of completed or returned sales (z-scores per product).
+CREATE TABLE kpi.product_day (
+  sales_date date    NOT NULL,
+  product_id text    NOT NULL,
+  category   text    NOT NULL,
+  sales      bigint  NOT NULL,
+  revenue    numeric NOT NULL,
+  units      bigint  NOT NULL,
+  orders     bigint  NOT NULL,
+  rev_n      bigint  NOT NULL,
+  rev_sum    numeric NOT NULL,
+  rev_sumsq  numeric NOT NULL,
+  PRIMARY KEY (sales_date, product_id, category)
+);
+CREATE TABLE kpi.amount_day (
+  sales_date date NOT NULL, amount numeric NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (sales_date, amount)
+);
+CREATE TABLE kpi.quantity_day (
+  sales_date date NOT NULL, quantity bigint NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (sales_date, quantity)
+);
+CREATE TABLE kpi.traffic_month (
+  month       date    NOT NULL,
+  customer_id text    NOT NULL,
+  channel_id  text    NOT NULL,
+  rows        bigint  NOT NULL,
+  revenue     numeric NOT NULL,
+  PRIMARY KEY (month, customer_id, channel_id)
+);
+-- Pairs with any traffic, and the first send_date: traffic_revenue_by_period's population.
+CREATE TABLE kpi.traffic_pair (
+  customer_id     text NOT NULL,
+  channel_id      text NOT NULL,
+  first_send_date date NOT NULL,
+  PRIMARY KEY (customer_id, channel_id)
+);
+
+-- jsonb maps of numbers: a + b per key, keys that net to zero dropped.
+CREATE FUNCTION kpi.jsonb_add(a jsonb, b jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb)
+  FROM (SELECT k, sum(v) AS v
+        FROM (SELECT key AS k, value::numeric AS v FROM jsonb_each_text(coalesce(a, '{}'))
+              UNION ALL
+              SELECT key, value::numeric FROM jsonb_each_text(coalesce(b, '{}'))) x
+        GROUP BY k HAVING sum(v) <> 0) y
+$$;
+CREATE FUNCTION kpi.jsonb_neg(a jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_object_agg(key, -(value::numeric)), '{}'::jsonb)
+  FROM jsonb_each_text(coalesce(a, '{}'))
+$$;
+CREATE AGGREGATE kpi.jsonb_sum(jsonb) (SFUNC = kpi.jsonb_add, STYPE = jsonb, INITCOND = '{}');
+
+-- The change log: statement triggers with transition tables see every row of a statement at once.
+CREATE FUNCTION kpi.log_sales_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity,
+                                 amount, industry)
+  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+  FROM new_rows;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION kpi.log_sales_old() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity,
+                                 amount, industry)
+  SELECT -1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+  FROM old_rows;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION kpi.log_sales_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity,
+                                 amount, industry)
+  SELECT -1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+  FROM old_rows
+  UNION ALL
+  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+  FROM new_rows;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER fact_sales_log_insert AFTER INSERT ON dw.fact_sales
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_sales_new();
+CREATE TRIGGER fact_sales_log_update AFTER UPDATE ON dw.fact_sales
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_sales_update();
+CREATE TRIGGER fact_sales_log_delete AFTER DELETE ON dw.fact_sales
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_sales_old();
+
+CREATE FUNCTION kpi.log_traffic_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO kpi.traffic_changes (sign, customer_id, channel_id, send_date, revenue_eur)
+  SELECT 1, customer_id, channel_id, send_date, revenue_eur FROM new_rows;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION kpi.log_traffic_old() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO kpi.traffic_changes (sign, customer_id, channel_id, send_date, revenue_eur)
+  SELECT -1, customer_id, channel_id, send_date, revenue_eur FROM old_rows;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION kpi.log_traffic_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO kpi.traffic_changes (sign, customer_id, channel_id, send_date, revenue_eur)
+  SELECT -1, customer_id, channel_id, send_date, revenue_eur FROM old_rows
+  UNION ALL
+  SELECT 1, customer_id, channel_id, send_date, revenue_eur FROM new_rows;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER fact_traffic_log_insert AFTER INSERT ON dw.fact_traffic
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_traffic_new();
+CREATE TRIGGER fact_traffic_log_update AFTER UPDATE ON dw.fact_traffic
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_traffic_update();
+CREATE TRIGGER fact_traffic_log_delete AFTER DELETE ON dw.fact_traffic
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_traffic_old();
+
+-- Folds every logged change into the state, in one transaction with consuming the log, so a fold
+-- that fails leaves both as they were and the next run folds the same changes. Returns the number
+-- of change rows folded.
+CREATE FUNCTION kpi.fold() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  hi  bigint;
+  thi bigint;
+  n   bigint := 0;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('c360.kpi.fold'));
+  SELECT max(id) INTO hi FROM kpi.sales_changes;
+  IF hi IS NOT NULL THEN
+    CREATE TEMP TABLE kpi_ch ON COMMIT DROP AS
+      SELECT * FROM kpi.sales_changes WHERE id <= hi;
+    n := n + (SELECT count(*) FROM kpi_ch);
+
+    -- customer x day: recomputed from the facts of the dirty keys
+    CREATE TEMP TABLE kpi_cd_keys ON COMMIT DROP AS
+      SELECT DISTINCT customer_id, sales_date FROM kpi_ch;
+    ANALYZE kpi_cd_keys;
+    CREATE TEMP TABLE kpi_cd_new ON COMMIT DROP AS
+      SELECT k.customer_id, k.sales_date,
+             count(f.transaction_id) AS sales,
+             count(*) FILTER (WHERE f.status = 'completed') AS completed,
+             count(*) FILTER (WHERE f.status IN ('completed', 'returned')) AS rev_sales,
+             coalesce(sum(f.amount) FILTER (WHERE f.status IN ('completed', 'returned')), 0)
+               AS revenue,
+             coalesce(sum(f.quantity) FILTER (WHERE f.status = 'completed'), 0) AS units,
+             count(DISTINCT coalesce(f.order_id, f.transaction_id))
+               FILTER (WHERE f.status = 'completed') AS orders,
+             coalesce((SELECT jsonb_object_agg(c, v) FROM (
+                 SELECT g.category_at_sale AS c, sum(g.amount) AS v FROM dw.fact_sales g
+                 WHERE g.customer_id = k.customer_id AND g.sales_date = k.sales_date
+                   AND g.status IN ('completed', 'returned') AND g.category_at_sale IS NOT NULL
+                 GROUP BY 1 HAVING sum(g.amount) <> 0) x), '{}'::jsonb) AS categories
+      FROM kpi_cd_keys k
+      LEFT JOIN dw.fact_sales f ON f.customer_id = k.customer_id AND f.sales_date = k.sales_date
+      GROUP BY k.customer_id, k.sales_date;
+    -- new minus old, per dirty key
+    CREATE TEMP TABLE kpi_cd_diff ON COMMIT DROP AS
+      SELECT n.customer_id, n.sales_date, date_trunc('month', n.sales_date)::date AS month,
+             n.sales - coalesce(o.sales, 0) AS sales,
+             n.completed - coalesce(o.completed, 0) AS completed,
+             n.rev_sales - coalesce(o.rev_sales, 0) AS rev_sales,
+             n.revenue - coalesce(o.revenue, 0) AS revenue,
+             n.units - coalesce(o.units, 0) AS units,
+             n.orders - coalesce(o.orders, 0) AS orders,
+             kpi.jsonb_add(n.categories, kpi.jsonb_neg(o.categories)) AS categories
+      FROM kpi_cd_new n
+      LEFT JOIN kpi.customer_day o
+        ON o.customer_id = n.customer_id AND o.sales_date = n.sales_date;
+    DELETE FROM kpi.customer_day o USING kpi_cd_keys k
+      WHERE o.customer_id = k.customer_id AND o.sales_date = k.sales_date;
+    INSERT INTO kpi.customer_day
+      SELECT sales_date, customer_id, sales, completed, rev_sales, revenue, units, orders,
+             categories
+      FROM kpi_cd_new WHERE sales > 0;
+
+    INSERT INTO kpi.customer_month AS m
+      SELECT month, customer_id, sum(sales), sum(completed), sum(rev_sales), sum(revenue),
+             sum(units), sum(orders), kpi.jsonb_sum(categories)
+      FROM kpi_cd_diff GROUP BY month, customer_id
+    ON CONFLICT (month, customer_id) DO UPDATE SET
+      sales = m.sales + excluded.sales, completed = m.completed + excluded.completed,
+      rev_sales = m.rev_sales + excluded.rev_sales, revenue = m.revenue + excluded.revenue,
+      units = m.units + excluded.units, orders = m.orders + excluded.orders,
+      categories = kpi.jsonb_add(m.categories, excluded.categories);
+    DELETE FROM kpi.customer_month WHERE sales = 0
+      AND (month, customer_id) IN (SELECT DISTINCT month, customer_id FROM kpi_cd_diff);
+
+    INSERT INTO kpi.customer_total AS t (customer_id, sales, completed, rev_sales, revenue, units,
+                                         orders, categories)
+      SELECT customer_id, sum(sales), sum(completed), sum(rev_sales), sum(revenue), sum(units),
+             sum(orders), kpi.jsonb_sum(categories)
+      FROM kpi_cd_diff GROUP BY customer_id
+    ON CONFLICT (customer_id) DO UPDATE SET
+      sales = t.sales + excluded.sales, completed = t.completed + excluded.completed,
+      rev_sales = t.rev_sales + excluded.rev_sales, revenue = t.revenue + excluded.revenue,
+      units = t.units + excluded.units, orders = t.orders + excluded.orders,
+      categories = kpi.jsonb_add(t.categories, excluded.categories);
+    UPDATE kpi.customer_total t SET
+      first_completed = (SELECT min(d.sales_date) FROM kpi.customer_day d
+                         WHERE d.customer_id = t.customer_id AND d.completed > 0),
+      last_completed = (SELECT max(d.sales_date) FROM kpi.customer_day d
+                        WHERE d.customer_id = t.customer_id AND d.completed > 0)
+    WHERE t.customer_id IN (SELECT DISTINCT customer_id FROM kpi_cd_keys);
+    DELETE FROM kpi.customer_total
+      WHERE sales = 0 AND customer_id IN (SELECT DISTINCT customer_id FROM kpi_cd_keys);
+
+    -- per date: sums over the customer days of the dirty dates
+    CREATE TEMP TABLE kpi_dates ON COMMIT DROP AS SELECT DISTINCT sales_date FROM kpi_ch;
+    DELETE FROM kpi.sales_day s USING kpi_dates d WHERE s.sales_date = d.sales_date;
+    INSERT INTO kpi.sales_day
+      SELECT c.sales_date, sum(c.sales), sum(c.revenue), sum(c.orders),
+             count(*) FILTER (WHERE c.completed > 0), sum(c.units)
+      FROM kpi.customer_day c JOIN kpi_dates d ON d.sales_date = c.sales_date
+      GROUP BY c.sales_date;
+
+    -- industry at sale time and the value histograms: exact deltas of the logged rows
+    INSERT INTO kpi.industry_day AS i
+      SELECT sales_date, coalesce(industry, 'Unknown'), sum(sign * amount), sum(sign)
+      FROM kpi_ch WHERE status IN ('completed', 'returned') GROUP BY 1, 2
+    ON CONFLICT (sales_date, industry) DO UPDATE SET
+      revenue = i.revenue + excluded.revenue, rev_sales = i.rev_sales + excluded.rev_sales;
+    DELETE FROM kpi.industry_day i USING kpi_dates d
+      WHERE i.sales_date = d.sales_date AND i.rev_sales = 0;
+    INSERT INTO kpi.amount_day AS a
+      SELECT sales_date, amount, sum(sign) FROM kpi_ch
+      WHERE status IN ('completed', 'returned') GROUP BY 1, 2
+    ON CONFLICT (sales_date, amount) DO UPDATE SET n = a.n + excluded.n;
+    DELETE FROM kpi.amount_day a USING kpi_dates d WHERE a.sales_date = d.sales_date AND a.n = 0;
+    INSERT INTO kpi.quantity_day AS q
+      SELECT sales_date, quantity, sum(sign) FROM kpi_ch
+      WHERE status IN ('completed', 'returned') GROUP BY 1, 2
+    ON CONFLICT (sales_date, quantity) DO UPDATE SET n = q.n + excluded.n;
+    DELETE FROM kpi.quantity_day q USING kpi_dates d
+      WHERE q.sales_date = d.sales_date AND q.n = 0;
+
+    -- product x day: recomputed from the facts of the dirty keys
+    CREATE TEMP TABLE kpi_pd_keys ON COMMIT DROP AS
+      SELECT DISTINCT product_id, sales_date FROM kpi_ch WHERE product_id IS NOT NULL;
+    DELETE FROM kpi.product_day p USING kpi_pd_keys k
+      WHERE p.product_id = k.product_id AND p.sales_date = k.sales_date;
+    INSERT INTO kpi.product_day
+      SELECT f.sales_date, f.product_id, coalesce(f.category_at_sale, ''), count(*),
+             coalesce(sum(f.amount) FILTER (WHERE f.status IN ('completed', 'returned')), 0),
+             coalesce(sum(f.quantity) FILTER (WHERE f.status = 'completed'), 0),
+             count(DISTINCT coalesce(f.order_id, f.transaction_id))
+               FILTER (WHERE f.status = 'completed'),
+             count(*) FILTER (WHERE f.status IN ('completed', 'returned')),
+             coalesce(sum(f.amount) FILTER (WHERE f.status IN ('completed', 'returned')), 0),
+             coalesce(sum(f.amount * f.amount)
+                        FILTER (WHERE f.status IN ('completed', 'returned')), 0)
+      FROM kpi_pd_keys k
+      JOIN dw.fact_sales f ON f.product_id = k.product_id AND f.sales_date = k.sales_date
+      GROUP BY 1, 2, 3;
+
+    DELETE FROM kpi.sales_changes WHERE id <= hi;
+  END IF;
+
+  SELECT max(id) INTO thi FROM kpi.traffic_changes;
+  IF thi IS NOT NULL THEN
+    n := n + (SELECT count(*) FROM kpi.traffic_changes WHERE id <= thi);
+    INSERT INTO kpi.traffic_month AS m
+      SELECT date_trunc('month', send_date)::date, customer_id, channel_id, sum(sign),
+             sum(sign * revenue_eur)
+      FROM kpi.traffic_changes WHERE id <= thi GROUP BY 1, 2, 3
+    ON CONFLICT (month, customer_id, channel_id) DO UPDATE SET
+      rows = m.rows + excluded.rows, revenue = m.revenue + excluded.revenue;
+    DELETE FROM kpi.traffic_month WHERE rows = 0;
+    -- the first send_date of a pair: recomputed for the pairs whose facts changed
+    INSERT INTO kpi.traffic_pair AS p
+      SELECT k.customer_id, k.channel_id, min(t.send_date)
+      FROM (SELECT DISTINCT customer_id, channel_id FROM kpi.traffic_changes WHERE id <= thi) k
+      JOIN dw.fact_traffic t ON t.customer_id = k.customer_id AND t.channel_id = k.channel_id
+      GROUP BY 1, 2
+    ON CONFLICT (customer_id, channel_id) DO UPDATE SET first_send_date = excluded.first_send_date;
+    DELETE FROM kpi.traffic_pair p WHERE NOT EXISTS (
+      SELECT 1 FROM kpi.traffic_month m
+      WHERE m.customer_id = p.customer_id AND m.channel_id = p.channel_id);
+    DELETE FROM kpi.traffic_changes WHERE id <= thi;
+  END IF;
+  RETURN n;
+END $$;
+
+-- The facts already in the warehouse are the first changes: the next fold builds the state.
+INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity, amount,
+                               industry)
+  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+  FROM dw.fact_sales;
+INSERT INTO kpi.traffic_changes (sign, customer_id, channel_id, send_date, revenue_eur)
+  SELECT 1, customer_id, channel_id, send_date, revenue_eur FROM dw.fact_traffic;
