@@ -10,6 +10,7 @@
 --   product_day                                      per date, product and category at sale time
 --   amount_day / quantity_day                        value histograms (numeric_stats, IQR)
 --   traffic_month / traffic_pair                     per customer x channel
+--   order_span                                       orders whose lines fall on several dates
 -- Buckets that need distinct counts (customer_day, product_day, sales_day) are recomputed from the
 -- facts of the dirty keys only; everything else moves by exact deltas. The KPI stage then reads
 -- these tables for D and never reads the facts of the whole history (docs/DECISIONS.md, "KPI
@@ -25,6 +26,8 @@ FROM dw.dim_product p WHERE p.product_sk = f.product_sk;
 -- Tails of the per-sale distributions (anomalies) are found by index, not by a window scan.
 CREATE INDEX fact_sales_quantity_idx ON dw.fact_sales (quantity);
 CREATE INDEX fact_sales_product_amount_idx ON dw.fact_sales (product_id, amount);
+-- The lines of one order (order_id, else the transaction): finds orders that span dates.
+CREATE INDEX fact_sales_order_key_idx ON dw.fact_sales ((coalesce(order_id, transaction_id)));
 
 CREATE SCHEMA kpi;
 
@@ -37,7 +40,8 @@ CREATE TABLE kpi.sales_changes (
   status      text     NOT NULL,
   quantity    bigint   NOT NULL,
   amount      numeric(18, 4) NOT NULL,
-  industry    text
+  industry    text,
+  order_key   text     NOT NULL
 );
 CREATE TABLE kpi.traffic_changes (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -119,6 +123,14 @@ CREATE TABLE kpi.product_day (
   rev_sumsq  numeric NOT NULL,
   PRIMARY KEY (sales_date, product_id, category)
 );
+-- Orders (order_id, else transaction_id) whose completed lines fall on more than one date: the
+-- day buckets count an order once per date, and the marts take off the extra dates of these few.
+CREATE TABLE kpi.order_span (
+  order_key  text PRIMARY KEY,
+  first_date date NOT NULL,
+  last_date  date NOT NULL
+);
+CREATE INDEX order_span_dates_idx ON kpi.order_span (first_date, last_date);
 CREATE TABLE kpi.amount_day (
   sales_date date NOT NULL, amount numeric NOT NULL, n bigint NOT NULL,
   PRIMARY KEY (sales_date, amount)
@@ -164,27 +176,31 @@ CREATE AGGREGATE kpi.jsonb_sum(jsonb) (SFUNC = kpi.jsonb_add, STYPE = jsonb, INI
 CREATE FUNCTION kpi.log_sales_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity,
-                                 amount, industry)
-  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+                                 amount, industry, order_key)
+  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale,
+         coalesce(order_id, transaction_id)
   FROM new_rows;
   RETURN NULL;
 END $$;
 CREATE FUNCTION kpi.log_sales_old() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity,
-                                 amount, industry)
-  SELECT -1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+                                 amount, industry, order_key)
+  SELECT -1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale,
+         coalesce(order_id, transaction_id)
   FROM old_rows;
   RETURN NULL;
 END $$;
 CREATE FUNCTION kpi.log_sales_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity,
-                                 amount, industry)
-  SELECT -1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+                                 amount, industry, order_key)
+  SELECT -1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale,
+         coalesce(order_id, transaction_id)
   FROM old_rows
   UNION ALL
-  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale,
+         coalesce(order_id, transaction_id)
   FROM new_rows;
   RETURN NULL;
 END $$;
@@ -313,14 +329,28 @@ BEGIN
     DELETE FROM kpi.customer_total
       WHERE sales = 0 AND customer_id IN (SELECT DISTINCT customer_id FROM kpi_cd_keys);
 
-    -- per date: sums over the customer days of the dirty dates
+    -- per date: recomputed from the facts of the dirty dates (distinct orders are global)
     CREATE TEMP TABLE kpi_dates ON COMMIT DROP AS SELECT DISTINCT sales_date FROM kpi_ch;
     DELETE FROM kpi.sales_day s USING kpi_dates d WHERE s.sales_date = d.sales_date;
     INSERT INTO kpi.sales_day
-      SELECT c.sales_date, sum(c.sales), sum(c.revenue), sum(c.orders),
-             count(*) FILTER (WHERE c.completed > 0), sum(c.units)
-      FROM kpi.customer_day c JOIN kpi_dates d ON d.sales_date = c.sales_date
-      GROUP BY c.sales_date;
+      SELECT f.sales_date, count(*),
+             coalesce(sum(f.amount) FILTER (WHERE f.status IN ('completed', 'returned')), 0),
+             count(DISTINCT coalesce(f.order_id, f.transaction_id))
+               FILTER (WHERE f.status = 'completed'),
+             count(DISTINCT f.customer_id) FILTER (WHERE f.status = 'completed'),
+             coalesce(sum(f.quantity) FILTER (WHERE f.status = 'completed'), 0)
+      FROM dw.fact_sales f JOIN kpi_dates d ON d.sales_date = f.sales_date
+      GROUP BY f.sales_date;
+
+    -- orders spanning dates, for the dirty order keys
+    CREATE TEMP TABLE kpi_orders ON COMMIT DROP AS SELECT DISTINCT order_key FROM kpi_ch;
+    DELETE FROM kpi.order_span s USING kpi_orders k WHERE s.order_key = k.order_key;
+    INSERT INTO kpi.order_span
+      SELECT k.order_key, min(f.sales_date), max(f.sales_date)
+      FROM kpi_orders k
+      JOIN dw.fact_sales f ON coalesce(f.order_id, f.transaction_id) = k.order_key
+      WHERE f.status = 'completed'
+      GROUP BY k.order_key HAVING min(f.sales_date) < max(f.sales_date);
 
     -- industry at sale time and the value histograms: exact deltas of the logged rows
     INSERT INTO kpi.industry_day AS i
@@ -391,8 +421,9 @@ END $$;
 
 -- The facts already in the warehouse are the first changes: the next fold builds the state.
 INSERT INTO kpi.sales_changes (sign, customer_id, product_id, sales_date, status, quantity, amount,
-                               industry)
-  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale
+                               industry, order_key)
+  SELECT 1, customer_id, product_id, sales_date, status, quantity, amount, industry_at_sale,
+         coalesce(order_id, transaction_id)
   FROM dw.fact_sales;
 INSERT INTO kpi.traffic_changes (sign, customer_id, channel_id, send_date, revenue_eur)
   SELECT 1, customer_id, channel_id, send_date, revenue_eur FROM dw.fact_traffic;

@@ -2,6 +2,7 @@ package io.c360.transforms.kpi;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.grouping.ShardedCoGroupByKey;
+import io.c360.transforms.model.Entities;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -54,10 +55,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>per-customer population: customers whose version valid at the end of D exists and is not
  *       deleted, plus customers with any sale &lt;= D; attributes from the version valid at D, else
  *       the key's first version; customers without sales get zero rows (revenue 0, nulls).
- *   <li>orders = distinct coalesce(order_id, transaction_id) of completed sales, counted per
- *       customer and calendar date and summed (the state keeps days, not orders): exact when an
- *       order's completed lines fall on one date, as an order's or an invoice's lines do; an order
- *       spread over two dates counts on each. first/last purchase = completed sales only.
+ *   <li>orders = distinct coalesce(order_id, transaction_id) of completed sales (the state counts
+ *       them per date and takes off the extra dates of the few orders that span dates); first/last
+ *       purchase = completed sales only.
  *   <li>ties (top customers, industry rank) break by code-point order of the id (collation "C").
  *   <li>daily_sales/monthly_sales/product_performance have a row per group with any sale (any
  *       status) in scope; monthly covers the 12 calendar months ending with month(D), up to D.
@@ -76,15 +76,9 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
   public static final TupleTag<CustomerVersion> CUSTOMERS = new TupleTag<>() {};
 
   static final String UNKNOWN = "Unknown";
-  static final List<String> CATEGORIES =
-      List.of(
-          "Apps & Games",
-          "Beauty",
-          "Books",
-          "Clothing Shoes & Accessories",
-          "Kitchen",
-          "Movies & TV",
-          "Sports Fitness & Outdoors");
+
+  /** The accepted categories of the entity model: one customer_360 amount column each. */
+  static final List<String> CATEGORIES = Entities.CATEGORIES;
 
   abstract LocalDate asOf();
 

@@ -90,7 +90,13 @@ final class KpiState {
 
   /** Per customer with a sale &lt;= D: lifetime figures to D and revenue by month (see below). */
   static final String CUSTOMER_FIGURES_SQL =
-      "WITH tail AS (SELECT customer_id, sum(sales) AS sales, sum(revenue) AS revenue,"
+      "WITH extra AS (SELECT customer_id, sum(n - 1) AS orders FROM ("
+          + "   SELECT f.customer_id, s.order_key, count(DISTINCT f.sales_date) AS n"
+          + "   FROM kpi.order_span s JOIN dw.fact_sales f"
+          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
+          + "   WHERE s.first_date <= ? AND f.status = 'completed' AND f.sales_date <= ?"
+          + "   GROUP BY 1, 2) x GROUP BY 1),"
+          + " tail AS (SELECT customer_id, sum(sales) AS sales, sum(revenue) AS revenue,"
           + "   sum(rev_sales) AS rev_sales, sum(orders) AS orders,"
           + "   kpi.jsonb_sum(categories) AS categories"
           + " FROM kpi.customer_day WHERE sales_date > ? AND sales_date < ? GROUP BY customer_id),"
@@ -106,7 +112,7 @@ final class KpiState {
           + " SELECT t.customer_id,"
           + "   t.sales - coalesce(tl.sales, 0) - coalesce(l.sales, 0),"
           + "   t.revenue - coalesce(tl.revenue, 0) - coalesce(l.revenue, 0),"
-          + "   t.orders - coalesce(tl.orders, 0) - coalesce(l.orders, 0),"
+          + "   t.orders - coalesce(tl.orders, 0) - coalesce(l.orders, 0) - coalesce(e.orders, 0),"
           + "   ARRAY(SELECT key FROM jsonb_each_text(c.cats) ORDER BY key),"
           + "   ARRAY(SELECT value::numeric FROM jsonb_each_text(c.cats) ORDER BY key),"
           + "   CASE WHEN t.first_completed <= ? THEN t.first_completed END,"
@@ -117,6 +123,7 @@ final class KpiState {
           + "   m.months, m.revenues, m.rev_sales, coalesce(tl.revenue, 0),"
           + "   coalesce(tl.rev_sales, 0), coalesce(h.revenue, 0), coalesce(h.rev_sales, 0)"
           + " FROM kpi.customer_total t"
+          + " LEFT JOIN extra e ON e.customer_id = t.customer_id"
           + " LEFT JOIN tail tl ON tl.customer_id = t.customer_id"
           + " LEFT JOIN later l ON l.customer_id = t.customer_id"
           + " LEFT JOIN head h ON h.customer_id = t.customer_id"
@@ -126,6 +133,8 @@ final class KpiState {
           + " WHERE t.sales - coalesce(tl.sales, 0) - coalesce(l.sales, 0) > 0";
 
   static final Bound[] CUSTOMER_FIGURES_BOUNDS = {
+    Bound.AS_OF,
+    Bound.AS_OF, // extra: the dates an order spans beyond its first, up to D
     Bound.AS_OF,
     Bound.NEXT_MONTH, // tail: days of month(D) after D
     Bound.MONTH, // later: months after month(D)
@@ -202,7 +211,13 @@ final class KpiState {
 
   /** monthly_sales: the 12 calendar months ending with month(D), up to D. */
   static final String MONTHLY_SQL =
-      "WITH tail AS (SELECT customer_id, sum(completed) AS completed FROM kpi.customer_day"
+      "WITH extra AS (SELECT month, sum(n - 1) AS orders FROM ("
+          + "   SELECT date_trunc('month', f.sales_date)::date AS month, s.order_key,"
+          + "   count(DISTINCT f.sales_date) AS n FROM kpi.order_span s JOIN dw.fact_sales f"
+          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
+          + "   WHERE s.last_date >= ? AND s.first_date <= ? AND f.status = 'completed'"
+          + "   AND f.sales_date >= ? AND f.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1),"
+          + " tail AS (SELECT customer_id, sum(completed) AS completed FROM kpi.customer_day"
           + "   WHERE sales_date > ? AND sales_date < ? GROUP BY customer_id),"
           + " cust AS (SELECT m.month, count(*) FILTER (WHERE m.completed"
           + "   - CASE WHEN m.month = ? THEN coalesce(tl.completed, 0) ELSE 0 END > 0) AS customers"
@@ -211,10 +226,16 @@ final class KpiState {
           + " days AS (SELECT date_trunc('month', sales_date)::date AS month, sum(sales) AS sales,"
           + "   sum(revenue) AS revenue, sum(orders) AS orders, sum(units) AS units"
           + "   FROM kpi.sales_day WHERE sales_date >= ? AND sales_date <= ? GROUP BY 1)"
-          + " SELECT d.month, d.revenue, d.orders, coalesce(c.customers, 0), d.units"
-          + " FROM days d LEFT JOIN cust c ON c.month = d.month WHERE d.sales > 0";
+          + " SELECT d.month, d.revenue, d.orders - coalesce(e.orders, 0),"
+          + " coalesce(c.customers, 0), d.units FROM days d"
+          + " LEFT JOIN cust c ON c.month = d.month LEFT JOIN extra e ON e.month = d.month"
+          + " WHERE d.sales > 0";
 
   static final Bound[] MONTHLY_BOUNDS = {
+    Bound.MONTHLY_START,
+    Bound.AS_OF,
+    Bound.MONTHLY_START,
+    Bound.AS_OF, // extra
     Bound.AS_OF,
     Bound.NEXT_MONTH,
     Bound.MONTH,
@@ -226,8 +247,27 @@ final class KpiState {
 
   /** product_performance over (D − 12 months, D]. */
   static final String PRODUCTS_SQL =
-      "SELECT product_id, category, sum(revenue), sum(units), sum(orders) FROM kpi.product_day"
-          + " WHERE sales_date > ? AND sales_date <= ? GROUP BY product_id, category";
+      "WITH extra AS (SELECT product_id, category, sum(n - 1) AS orders FROM ("
+          + "   SELECT f.product_id, coalesce(f.category_at_sale, '') AS category, s.order_key,"
+          + "   count(DISTINCT f.sales_date) AS n FROM kpi.order_span s JOIN dw.fact_sales f"
+          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
+          + "   WHERE s.last_date > ? AND s.first_date <= ? AND f.status = 'completed'"
+          + "   AND f.product_id IS NOT NULL AND f.sales_date > ? AND f.sales_date <= ?"
+          + "   GROUP BY 1, 2, 3) x GROUP BY 1, 2),"
+          + " p AS (SELECT product_id, category, sum(revenue) AS revenue, sum(units) AS units,"
+          + "   sum(orders) AS orders FROM kpi.product_day WHERE sales_date > ? AND sales_date <= ?"
+          + "   GROUP BY product_id, category)"
+          + " SELECT p.product_id, p.category, p.revenue, p.units, p.orders - coalesce(e.orders, 0)"
+          + " FROM p LEFT JOIN extra e ON e.product_id = p.product_id AND e.category = p.category";
+
+  static final Bound[] PRODUCTS_BOUNDS = {
+    Bound.WINDOW_START,
+    Bound.AS_OF,
+    Bound.WINDOW_START,
+    Bound.AS_OF, // extra
+    Bound.WINDOW_START,
+    Bound.AS_OF
+  };
 
   static final Bound[] WINDOW_BOUNDS = {Bound.WINDOW_START, Bound.AS_OF};
 

@@ -184,7 +184,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
             read(
                 ds,
                 KpiState.PRODUCTS_SQL,
-                KpiState.WINDOW_BOUNDS,
+                KpiState.PRODUCTS_BOUNDS,
                 new KpiState.ProductMapper(d),
                 SerializableCoder.of(MartRow.class))));
     outputs.add(
