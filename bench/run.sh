@@ -85,14 +85,20 @@ if [ ! -f "$LANDING/.complete" ]; then
     log "generate: scale $SCALE, $PREV with $((HIST - 1)) days of history before it, then $DAY"
     java -jar "$DIRECT_JAR" generate --scale "$SCALE" --days 2 --start "$PREV" \
       --historyDays $((HIST - 1)) --output "$LANDING" >"$WORK/generate.log"
-    # The generator delivers history in --days slices, day k carrying slice k in the parts after
-    # its own; move the measured day's slice to the day before so the measured day is one day.
+    # The generator delivers history in --days slices: day k's sales and traffic folders hold the
+    # day's own parts, then the parts of history slice k, then the day's last file (the conflicting
+    # re-deliveries "the later file wins" resolves, of the day's rows and of the slice's). Move the
+    # measured day's history parts to the day before, so the measured day is its own parts plus its
+    # last file (which keeps a few backdated conflict rows of the moved slice).
     for e in sales:1000000 traffic:200000; do
       ent=${e%:*}
       own=$(awk -v b="${e#*:}" -v s="$SCALE" 'BEGIN {r = int(b * s + 0.5); if (r < 1) r = 1; print int((r + 249999) / 250000)}')
+      part() { basename "$1" | sed -E 's/.*_part-0*([0-9]+)\..*/\1/'; }
+      last=0
+      for f in "$LANDING/$ent/dt=$DAY"/*; do n=$(part "$f"); if [ "$n" -gt "$last" ]; then last=$n; fi; done
       for f in "$LANDING/$ent/dt=$DAY"/*; do
-        n=$(basename "$f" | sed -E 's/.*_part-0*([0-9]+)\..*/\1/')
-        [ "$n" -gt "$own" ] && mv "$f" "$LANDING/$ent/dt=$PREV/"
+        n=$(part "$f")
+        if [ "$n" -gt "$own" ] && [ "$n" -lt "$last" ]; then mv "$f" "$LANDING/$ent/dt=$PREV/"; fi
       done
     done
   fi
@@ -110,7 +116,7 @@ count_rows() { # data rows in the day's sales CSV files (the COPY of (a) checks 
 PGDATA=$WORK/pg
 rm -rf "$PGDATA"
 log "PostgreSQL: c360's embedded PostgreSQL 17 on port $PORT, data in $PGDATA"
-bdb serve "$PGDATA" "$PORT" >"$WORK/pg-serve.log" 2>&1 &
+java -cp "$CP" BenchDb serve "$PGDATA" "$PORT" >"$WORK/pg-serve.log" 2>&1 & # SIGTERM stops it
 PG_PID=$!
 SAMPLER_PID=""
 cleanup() {
