@@ -41,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on the Direct runner, on Flink {@code [local]} or on a standalone Flink session cluster.
  *
  * <p>The session cluster is the scale-out case: two TaskManager JVMs of one slot each and {@code
- * --parallelism=2}, so each job's parallel operators are split across processes and every exchange
- * between them goes over the network (serialized records, not objects handed over in one JVM). The
- * cluster's REST API shows that both TaskManagers took part in every job.
+ * --parallelism=2}, so each job's parallel operators are split across processes, exchanges between
+ * them go through Flink's TCP data connections, and each TaskManager deserializes the job's code
+ * itself. The cluster's REST API shows that both TaskManagers took part in every job.
  *
  * <p>Surrogate keys are numbered by the order in which versions are inserted, which is free to
  * differ between runners; they are compared through what they point to (key and valid_from).
