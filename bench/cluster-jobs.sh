@@ -21,7 +21,7 @@ mkdir -p "$WORK"
 rm -rf "$WORK/cluster"
 deploy/flink/cluster.sh start --dir "$WORK/cluster" --port 8091 --rpc-port 6133 "${CLUSTER_ARGS[@]}" >/dev/null
 trap 'deploy/flink/cluster.sh stop --dir "$WORK/cluster" >/dev/null' EXIT
-tm=$(cat "$WORK/cluster/taskmanager.pid")
+tm=$(cat "$WORK/cluster/taskmanager-1.pid")
 stat() { # metaspace used MB, classes loaded, classes unloaded (after a full GC)
   jcmd "$tm" GC.run >/dev/null
   local mu loaded unloaded
@@ -40,7 +40,7 @@ for i in $(seq "$RUNS"); do
   grep -q SUCCEEDED "$WORK/run-$i.log" || status=FAILED
   if ! kill -0 "$tm" 2>/dev/null; then
     printf '%s\t%s\t%s\tTaskManager gone: %s\n' "$i" "$status" $((2 * i)) \
-      "$(grep -o 'OutOfMemoryError: [A-Za-z]*' "$WORK/cluster/log/taskmanager.log" | head -1)"
+      "$(grep -o 'OutOfMemoryError: [A-Za-z]*' "$WORK/cluster/log/taskmanager-1.log" | head -1)"
     exit 1
   fi
   printf '%s\t%s\t%s\t%s\n' "$i" "$status" $((2 * i)) "$(stat | tr ' ' '\t')"

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # A standalone Flink 1.19 session cluster on this machine, built from Maven jars (no Flink
-# distribution needed): one JobManager JVM and one TaskManager JVM, both bound to 127.0.0.1.
+# distribution needed): one JobManager JVM and N TaskManager JVMs (default 1), all bound to 127.0.0.1.
 #
-#   deploy/flink/cluster.sh start  [--job-jar JAR] [--port 8081] [--rpc-port 6123] [--slots 2] [--dir DIR]
+#   deploy/flink/cluster.sh start  [--job-jar JAR] [--port 8081] [--rpc-port 6123] [--slots 2]
+#                                  [--taskmanagers 1] [--dir DIR]
 #   deploy/flink/cluster.sh status [--port 8081] [--dir DIR]
 #   deploy/flink/cluster.sh stop   [--dir DIR]
 #
 # Then: ./c360 run --runner=FlinkRunner --flinkMaster=localhost:8081 --parallelism=2 ...
 # Needs only Java 17 and Maven. DIR (default deploy/flink/.cluster) holds the config, the cached
-# classpath, pid files, logs and Flink's temporary directories.
+# classpath, pid files (jobmanager.pid, taskmanager-1.pid ...), logs and Flink's temporary directories.
+# --slots is per TaskManager; each TaskManager is a separate JVM of about 2.3 GB (the memory below)
+# whose RPC and data ports Flink picks free, so N TaskManagers never collide.
 # --job-jar (pipelines/target/c360-flink.jar, from mvn -Pflink package) puts c360 on the cluster's
 # own classpath, parent-first, for a cluster that serves more than a few runs: without it every
 # job loads Beam and c360 into a new class loader that Beam never releases, and the TaskManager
@@ -22,12 +25,13 @@ cmd="${1:-}"
 port=8081
 rpc_port=6123
 slots=2
+taskmanagers=1
 dir="${C360_FLINK_DIR:-$here/.cluster}"
 timeout_s=120
 job_jar=""
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -39,6 +43,8 @@ while [[ $# -gt 0 ]]; do
     --rpc-port=*) rpc_port="${1#*=}"; shift ;;
     --slots) slots="$2"; shift 2 ;;
     --slots=*) slots="${1#*=}"; shift ;;
+    --taskmanagers) taskmanagers="$2"; shift 2 ;;
+    --taskmanagers=*) taskmanagers="${1#*=}"; shift ;;
     --dir) dir="$2"; shift 2 ;;
     --dir=*) dir="${1#*=}"; shift ;;
     --timeout) timeout_s="$2"; shift 2 ;;
@@ -47,6 +53,10 @@ while [[ $# -gt 0 ]]; do
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
+done
+
+for n in "$slots" "$taskmanagers"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "--slots and --taskmanagers take a positive number: $n" >&2; exit 2; }
 done
 
 mkdir -p "$dir"
@@ -120,6 +130,9 @@ rest.bind-address: 127.0.0.1
 rest.port: $port
 taskmanager.host: 127.0.0.1
 taskmanager.bind-host: 127.0.0.1
+# 0 = a free port per TaskManager (Flink's default, written out because N TaskManagers share this file).
+taskmanager.rpc.port: 0
+taskmanager.data.port: 0
 taskmanager.numberOfTaskSlots: $slots
 taskmanager.cpu.cores: $slots
 taskmanager.memory.framework.heap.size: 128m
@@ -154,30 +167,49 @@ pid_alive() {
   [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
 }
 
+# The pid-file names of this cluster's JVMs: the TaskManagers (taskmanager-1 ..., and a plain
+# "taskmanager" left by an older cluster.sh), then the JobManager, in the order stop needs.
+jvm_names() {
+  local f
+  for f in "$dir"/taskmanager*.pid; do
+    [[ -e "$f" ]] && basename "$f" .pid
+  done
+  echo jobmanager
+}
+
+# start_jvm NAME MAIN JVM-OPTION... [-- FLINK-OPTION...]
 start_jvm() {
   local name="$1" main="$2"
   shift 2
-  nohup java "${java_opens[@]}" "$@" \
+  local jvm=() prog=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do jvm+=("$1"); shift; done
+  [[ $# -gt 0 ]] && shift
+  prog=("$@")
+  nohup java "${java_opens[@]}" "${jvm[@]}" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
     -Dorg.slf4j.simpleLogger.showDateTime=true \
     -Dlog.file="$log/$name.log" \
-    -cp "$cp" "$main" --configDir "$conf" >"$log/$name.log" 2>&1 </dev/null &
+    -cp "$cp" "$main" --configDir "$conf" "${prog[@]}" >"$log/$name.log" 2>&1 </dev/null &
   echo $! >"$dir/$name.pid"
 }
 
 ready() {
-  # Ready = the REST API answers and a TaskManager is registered with free slots.
+  # Ready = the REST API answers and all N TaskManagers are registered with their slots free.
   local o
   o="$(http_get /overview)" || return 1
-  [[ "$o" =~ \"taskmanagers\":([0-9]+) ]] && ((BASH_REMATCH[1] > 0)) || return 1
-  [[ "$o" =~ \"slots-available\":([0-9]+) ]] && ((BASH_REMATCH[1] > 0)) || return 1
+  [[ "$o" =~ \"taskmanagers\":([0-9]+) ]] && ((BASH_REMATCH[1] >= taskmanagers)) || return 1
+  [[ "$o" =~ \"slots-available\":([0-9]+) ]] && ((BASH_REMATCH[1] >= taskmanagers * slots)) || return 1
 }
 
 start() {
-  if pid_alive "$dir/jobmanager.pid" || pid_alive "$dir/taskmanager.pid"; then
-    echo "already running (pids in $dir); stop it first" >&2
-    exit 1
-  fi
+  local p
+  for p in $(jvm_names); do
+    if pid_alive "$dir/$p.pid"; then
+      echo "already running (pids in $dir); stop it first" >&2
+      exit 1
+    fi
+    rm -f "$dir/$p.pid"
+  done
   cp="$(classpath)"
   if [[ -n "$job_jar" ]]; then
     [[ -f "$job_jar" ]] || { echo "--job-jar: no such file: $job_jar" >&2; exit 1; }
@@ -193,11 +225,19 @@ start() {
   start_jvm jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     -Xms512m -Xmx512m -XX:MaxMetaspaceSize=256m
   # Heap = framework + task heap; direct = framework + task off-heap + network (as Flink computes).
-  start_jvm taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    -Xms1152m -Xmx1152m -XX:MaxDirectMemorySize=640m -XX:MaxMetaspaceSize=256m
+  # Each TaskManager has its own resource id (its name in the REST API and the logs) and its own
+  # temporary directories; the config file is shared, the differences are dynamic properties.
+  local i name
+  for i in $(seq 1 "$taskmanagers"); do
+    name="taskmanager-$i"
+    mkdir -p "$dir/tmp/$name"
+    start_jvm "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+      -Xms1152m -Xmx1152m -XX:MaxDirectMemorySize=640m -XX:MaxMetaspaceSize=256m \
+      -- -D "taskmanager.resource-id=$name" -D "io.tmp.dirs=$dir/tmp/$name"
+  done
   local deadline=$((SECONDS + timeout_s))
   until ready; do
-    for p in jobmanager taskmanager; do
+    for p in $(jvm_names); do
       if ! pid_alive "$dir/$p.pid"; then
         echo "the $p exited; last lines of $log/$p.log:" >&2
         tail -n 30 "$log/$p.log" >&2
@@ -212,31 +252,47 @@ start() {
     fi
     sleep 1
   done
-  echo "Flink session cluster ready: --flinkMaster=localhost:$port (web UI http://127.0.0.1:$port, logs $log)"
+  echo "Flink session cluster ready with $taskmanagers TaskManager(s) of $slots slot(s):" \
+    "--flinkMaster=localhost:$port (web UI http://127.0.0.1:$port, logs $log)"
 }
 
-stop() {
-  local p pid
-  for p in taskmanager jobmanager; do
+# Stops the TaskManagers (all at once), then the JobManager: SIGTERM, then SIGKILL after 15 s.
+stop_pids() {
+  local p pid left=()
+  for p in "$@"; do
     if pid_alive "$dir/$p.pid"; then
       pid="$(cat "$dir/$p.pid")"
-      kill "$pid"
-      for _ in $(seq 1 30); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.5
-      done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-      echo "stopped $p ($pid)"
+      kill "$pid" 2>/dev/null || true
+      left+=("$p:$pid")
     fi
     rm -f "$dir/$p.pid"
   done
+  local e
+  for e in "${left[@]}"; do
+    pid="${e#*:}"
+    for _ in $(seq 1 30); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    echo "stopped ${e%%:*} ($pid)"
+  done
+}
+
+stop() {
+  local tms=()
+  mapfile -t tms < <(jvm_names | grep -v '^jobmanager$')
+  stop_pids "${tms[@]}"
+  stop_pids jobmanager
 }
 
 status() {
-  local p rc=0
-  for p in jobmanager taskmanager; do
+  local p o rc=0 running=0
+  compgen -G "$dir/taskmanager*.pid" >/dev/null || { echo "no TaskManager pid files in $dir"; rc=1; }
+  for p in $(jvm_names); do
     if pid_alive "$dir/$p.pid"; then
       echo "$p running (pid $(cat "$dir/$p.pid"))"
+      [[ "$p" == taskmanager* ]] && running=$((running + 1))
     else
       echo "$p not running"
       rc=1
@@ -244,6 +300,10 @@ status() {
   done
   if o="$(http_get /overview)"; then
     echo "REST http://127.0.0.1:$port/overview: $o"
+    if [[ "$o" =~ \"taskmanagers\":([0-9]+) ]] && ((BASH_REMATCH[1] < running)); then
+      echo "only ${BASH_REMATCH[1]} of $running TaskManager(s) registered"
+      rc=1
+    fi
   else
     echo "REST http://127.0.0.1:$port not answering"
     rc=1

@@ -2,11 +2,13 @@ package io.c360.pipelines.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
 import io.c360.pipelines.daily.RunSummary;
@@ -17,16 +19,15 @@ import io.c360.pipelines.testing.RunnerComparison;
 import io.c360.pipelines.testing.RunnerOptions;
 import io.c360.pipelines.testing.WarehouseSnapshot;
 import io.c360.transforms.testing.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,11 +40,17 @@ import org.junit.jupiter.api.io.TempDir;
  * and every mart) on two consecutive days leaves dw, mart and dq equal row for row whether it runs
  * on the Direct runner, on Flink {@code [local]} or on a standalone Flink session cluster.
  *
+ * <p>The session cluster is the scale-out case: two TaskManager JVMs of one slot each and {@code
+ * --parallelism=2}, so each job's parallel operators are split across processes, exchanges between
+ * them go through Flink's TCP data connections, and each TaskManager deserializes the job's code
+ * itself. The cluster's REST API shows that both TaskManagers took part in every job.
+ *
  * <p>Surrogate keys are numbered by the order in which versions are inserted, which is free to
  * differ between runners; they are compared through what they point to (key and valid_from).
  */
 class DailyRunOnRunnersIT {
-  @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();
+  // Two TaskManager JVMs with one slot each: a job at parallelism 2 needs both.
+  @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster(1, 2);
   @RegisterExtension static final TestDatabase DIRECT_DB = new TestDatabase();
   @RegisterExtension static final TestDatabase LOCAL_DB = new TestDatabase();
   @RegisterExtension static final TestDatabase CLUSTER_DB = new TestDatabase();
@@ -73,20 +80,7 @@ class DailyRunOnRunnersIT {
     runDays(() -> RunnerOptions.flinkLocal(2), LOCAL_DB);
     String master = FLINK.restAddress();
     runDays(() -> RunnerOptions.flinkCluster(master, 2), CLUSTER_DB);
-    // The cluster ran each day's two pipelines as named jobs, all finished.
-    String jobs =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://" + master + "/jobs/overview")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    for (String day : DAYS) {
-      for (String stage : List.of("load", "marts")) {
-        assertThat(
-            jobs, containsString("\"name\":\"c360-" + stage + "-" + day.replace("-", "") + "-run"));
-      }
-    }
-    assertThat(jobs, not(containsString("\"state\":\"FAILED\"")));
+    clusterRanEveryJobOnBothTaskManagers();
 
     Map<String, List<List<String>>> direct = snapshot(DIRECT_DB);
     assertThat(direct.get("dw.fact_sales").size(), greaterThan(0));
@@ -99,6 +93,61 @@ class DailyRunOnRunnersIT {
       for (String table : direct.keySet()) {
         assertThat(table, theirs.get(table), equalTo(direct.get(table)));
       }
+    }
+  }
+
+  /**
+   * The session cluster had two TaskManagers of one slot each, and ran each day's two pipelines as
+   * named jobs that finished, whose every vertex ran at parallelism 2, with subtasks on both
+   * TaskManagers.
+   */
+  private static void clusterRanEveryJobOnBothTaskManagers() throws Exception {
+    assertThat(FLINK.rest("/overview").path("taskmanagers").asInt(), is(2));
+    Set<String> taskManagers = new TreeSet<>();
+    for (JsonNode tm : FLINK.rest("/taskmanagers").path("taskmanagers")) {
+      assertThat(tm.toString(), tm.path("slotsNumber").asInt(), is(1));
+      taskManagers.add(tm.path("id").asText());
+    }
+    assertThat(taskManagers, hasSize(2));
+
+    List<String> failed = new ArrayList<>();
+    Map<String, String> expected = new TreeMap<>(); // job name prefix -> job id
+    for (String day : DAYS) {
+      for (String stage : List.of("load", "marts")) {
+        expected.put("c360-" + stage + "-" + day.replace("-", "") + "-run", null);
+      }
+    }
+    for (JsonNode job : FLINK.rest("/jobs/overview").path("jobs")) {
+      String name = job.path("name").asText();
+      if (!job.path("state").asText().equals("FINISHED")) {
+        failed.add(name + " " + job.path("state").asText());
+      }
+      expected.keySet().stream()
+          .filter(name::startsWith)
+          .forEach(prefix -> expected.put(prefix, job.path("jid").asText()));
+    }
+    assertThat("jobs not FINISHED", failed, empty());
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      assertThat("no job named " + e.getKey() + "*", e.getValue() != null, is(true));
+      String jid = e.getValue();
+      Set<String> ranOn = new TreeSet<>();
+      Map<Integer, Integer> verticesByParallelism = new TreeMap<>();
+      for (JsonNode vertex : FLINK.rest("/jobs/" + jid).path("vertices")) {
+        int parallelism = vertex.path("parallelism").asInt();
+        verticesByParallelism.merge(parallelism, 1, Integer::sum);
+        String vid = vertex.path("id").asText();
+        for (JsonNode subtask : FLINK.rest("/jobs/" + jid + "/vertices/" + vid).path("subtasks")) {
+          ranOn.add(subtask.path("taskmanager-id").asText());
+        }
+      }
+      System.out.printf(
+          "%s (%s): vertices by parallelism %s, subtasks on %s%n",
+          e.getKey(), jid, verticesByParallelism, ranOn);
+      assertThat(
+          e.getKey() + " vertices by parallelism",
+          verticesByParallelism.keySet(),
+          equalTo(Set.of(2)));
+      assertThat(e.getKey(), ranOn, equalTo(taskManagers));
     }
   }
 

@@ -1,9 +1,15 @@
 package io.c360.pipelines.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,20 +17,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real standalone Flink 1.19 session cluster for tests: a JobManager and a TaskManager as two
- * separate JVMs bound to 127.0.0.1 on free ports, started and stopped with {@code
- * deploy/flink/cluster.sh} (so the test proves the script users run). The cluster classpath is
- * resolved by Maven from {@code deploy/flink/pom.xml} once and cached under {@code
+ * A real standalone Flink 1.19 session cluster for tests: a JobManager and one or more
+ * TaskManagers, each a separate JVM bound to 127.0.0.1 on free ports, started and stopped with
+ * {@code deploy/flink/cluster.sh} (so the test proves the script users run). The cluster classpath
+ * is resolved by Maven from {@code deploy/flink/pom.xml} once and cached under {@code
  * target/flink-cluster/}.
  *
  * <pre>{@code
- * @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();
- * ... "--flinkMaster=" + FLINK.restAddress() ...
+ * @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster(); // 1 TaskManager, 2 slots
+ * @RegisterExtension static final FlinkCluster SCALED = new FlinkCluster(1, 2); // 2 TaskManagers
+ * ... "--flinkMaster=" + FLINK.restAddress() ... FLINK.rest("/taskmanagers") ...
  * }</pre>
  *
  * The processes are stopped after the test class, and by a shutdown hook if the JVM exits first.
@@ -33,7 +41,10 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final int slots;
+  private final int taskManagers;
   private Path dir;
   private int restPort;
   private Thread shutdownHook;
@@ -43,10 +54,17 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   public FlinkCluster(int slots) {
-    if (slots < 1) {
-      throw new IllegalArgumentException("slots must be positive: " + slots);
+    this(slots, 1);
+  }
+
+  /** {@code taskManagers} TaskManager JVMs with {@code slotsPerTaskManager} slots each. */
+  public FlinkCluster(int slotsPerTaskManager, int taskManagers) {
+    if (slotsPerTaskManager < 1 || taskManagers < 1) {
+      throw new IllegalArgumentException(
+          "slots and TaskManagers must be positive: " + slotsPerTaskManager + ", " + taskManagers);
     }
-    this.slots = slots;
+    this.slots = slotsPerTaskManager;
+    this.taskManagers = taskManagers;
   }
 
   @Override
@@ -59,7 +77,7 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
     stop();
   }
 
-  /** Starts the cluster and waits until a TaskManager with free slots is registered. */
+  /** Starts the cluster and waits until every TaskManager is registered with its slots free. */
   public synchronized void start() throws IOException, InterruptedException {
     if (dir != null) {
       throw new IllegalStateException("already started: " + dir);
@@ -89,6 +107,8 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
         Integer.toString(rpc),
         "--slots",
         Integer.toString(slots),
+        "--taskmanagers",
+        Integer.toString(taskManagers),
         "--timeout",
         Long.toString(START_TIMEOUT.toSeconds() - 10));
     if (!Files.exists(cache)) {
@@ -96,7 +116,7 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  /** Stops both JVMs. */
+  /** Stops every JVM of the cluster. */
   public synchronized void stop() throws IOException, InterruptedException {
     if (dir == null) {
       return;
@@ -120,6 +140,28 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
   public int restPort() {
     return restPort;
+  }
+
+  public int taskManagers() {
+    return taskManagers;
+  }
+
+  public int slotsPerTaskManager() {
+    return slots;
+  }
+
+  /** GET {@code path} (e.g. {@code /overview}) from the cluster's REST API, as JSON. */
+  public JsonNode rest(String path) throws IOException, InterruptedException {
+    URI uri = URI.create("http://" + restAddress() + path);
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + uri + ": HTTP " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body());
   }
 
   /** Config, logs, pid files and Flink's temporary directories of this cluster. */
@@ -151,10 +193,19 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  /** Kills whatever the pid files name; the shutdown hook's last resort. */
+  /** Kills whatever the pid files name, TaskManagers first; the shutdown hook's last resort. */
   private static void kill(Path clusterDir) {
-    for (String name : List.of("taskmanager", "jobmanager")) {
-      Path pidFile = clusterDir.resolve(name + ".pid");
+    List<Path> pidFiles = new ArrayList<>();
+    try (Stream<Path> files = Files.list(clusterDir)) {
+      files
+          .filter(f -> f.getFileName().toString().matches("taskmanager.*\\.pid"))
+          .sorted()
+          .forEach(pidFiles::add);
+    } catch (IOException e) {
+      // best effort while shutting down
+    }
+    pidFiles.add(clusterDir.resolve("jobmanager.pid"));
+    for (Path pidFile : pidFiles) {
       try {
         if (Files.exists(pidFile)) {
           long pid = Long.parseLong(Files.readString(pidFile).trim());
