@@ -147,6 +147,7 @@ CREATE TABLE kpi.traffic_month (
   revenue     numeric NOT NULL,
   PRIMARY KEY (month, customer_id, channel_id)
 );
+CREATE INDEX traffic_month_pair_idx ON kpi.traffic_month (customer_id, channel_id);
 -- Pairs with any traffic, and the first send_date: traffic_revenue_by_period's population.
 CREATE TABLE kpi.traffic_pair (
   customer_id     text NOT NULL,
@@ -331,6 +332,7 @@ BEGIN
 
     -- per date: recomputed from the facts of the dirty dates (distinct orders are global)
     CREATE TEMP TABLE kpi_dates ON COMMIT DROP AS SELECT DISTINCT sales_date FROM kpi_ch;
+    ANALYZE kpi_dates;
     DELETE FROM kpi.sales_day s USING kpi_dates d WHERE s.sales_date = d.sales_date;
     INSERT INTO kpi.sales_day
       SELECT f.sales_date, count(*),
@@ -344,6 +346,7 @@ BEGIN
 
     -- orders spanning dates, for the dirty order keys
     CREATE TEMP TABLE kpi_orders ON COMMIT DROP AS SELECT DISTINCT order_key FROM kpi_ch;
+    ANALYZE kpi_orders;
     DELETE FROM kpi.order_span s USING kpi_orders k WHERE s.order_key = k.order_key;
     INSERT INTO kpi.order_span
       SELECT k.order_key, min(f.sales_date), max(f.sales_date)
@@ -375,6 +378,7 @@ BEGIN
     -- product x day: recomputed from the facts of the dirty keys
     CREATE TEMP TABLE kpi_pd_keys ON COMMIT DROP AS
       SELECT DISTINCT product_id, sales_date FROM kpi_ch WHERE product_id IS NOT NULL;
+    ANALYZE kpi_pd_keys;
     DELETE FROM kpi.product_day p USING kpi_pd_keys k
       WHERE p.product_id = k.product_id AND p.sales_date = k.sales_date;
     INSERT INTO kpi.product_day
@@ -396,27 +400,49 @@ BEGIN
 
   SELECT max(id) INTO thi FROM kpi.traffic_changes;
   IF thi IS NOT NULL THEN
-    n := n + (SELECT count(*) FROM kpi.traffic_changes WHERE id <= thi);
+    CREATE TEMP TABLE kpi_tch ON COMMIT DROP AS
+      SELECT * FROM kpi.traffic_changes WHERE id <= thi;
+    n := n + (SELECT count(*) FROM kpi_tch);
     INSERT INTO kpi.traffic_month AS m
       SELECT date_trunc('month', send_date)::date, customer_id, channel_id, sum(sign),
              sum(sign * revenue_eur)
-      FROM kpi.traffic_changes WHERE id <= thi GROUP BY 1, 2, 3
+      FROM kpi_tch GROUP BY 1, 2, 3
     ON CONFLICT (month, customer_id, channel_id) DO UPDATE SET
       rows = m.rows + excluded.rows, revenue = m.revenue + excluded.revenue;
-    DELETE FROM kpi.traffic_month WHERE rows = 0;
-    -- the first send_date of a pair: recomputed for the pairs whose facts changed
+    DELETE FROM kpi.traffic_month m USING (SELECT DISTINCT date_trunc('month', send_date)::date
+        AS month, customer_id, channel_id FROM kpi_tch) k
+      WHERE m.month = k.month AND m.customer_id = k.customer_id
+        AND m.channel_id = k.channel_id AND m.rows = 0;
+    -- a pair's first send_date: the earliest new row moves it earlier; a row taken away on that
+    -- date (traffic facts are upserted, so hardly ever) makes it re-read from that pair's facts
     INSERT INTO kpi.traffic_pair AS p
-      SELECT k.customer_id, k.channel_id, min(t.send_date)
-      FROM (SELECT DISTINCT customer_id, channel_id FROM kpi.traffic_changes WHERE id <= thi) k
-      JOIN dw.fact_traffic t ON t.customer_id = k.customer_id AND t.channel_id = k.channel_id
-      GROUP BY 1, 2
-    ON CONFLICT (customer_id, channel_id) DO UPDATE SET first_send_date = excluded.first_send_date;
-    DELETE FROM kpi.traffic_pair p WHERE NOT EXISTS (
-      SELECT 1 FROM kpi.traffic_month m
-      WHERE m.customer_id = p.customer_id AND m.channel_id = p.channel_id);
+      SELECT customer_id, channel_id, min(send_date) FROM kpi_tch WHERE sign > 0 GROUP BY 1, 2
+    ON CONFLICT (customer_id, channel_id) DO UPDATE SET
+      first_send_date = least(p.first_send_date, excluded.first_send_date);
+    UPDATE kpi.traffic_pair p SET first_send_date = coalesce(
+        (SELECT min(t.send_date) FROM dw.fact_traffic t
+         WHERE t.customer_id = p.customer_id AND t.channel_id = p.channel_id), p.first_send_date)
+      FROM (SELECT DISTINCT customer_id, channel_id, send_date FROM kpi_tch WHERE sign < 0) r
+      WHERE r.customer_id = p.customer_id AND r.channel_id = p.channel_id
+        AND r.send_date = p.first_send_date;
+    DELETE FROM kpi.traffic_pair p
+      USING (SELECT DISTINCT customer_id, channel_id FROM kpi_tch WHERE sign < 0) r
+      WHERE r.customer_id = p.customer_id AND r.channel_id = p.channel_id
+        AND NOT EXISTS (SELECT 1 FROM kpi.traffic_month m
+                        WHERE m.customer_id = p.customer_id AND m.channel_id = p.channel_id);
     DELETE FROM kpi.traffic_changes WHERE id <= thi;
   END IF;
   RETURN n;
+END $$;
+
+-- The pipeline's role keeps the state (the triggers run as the writer of the facts).
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'c360_writer') THEN
+    GRANT USAGE ON SCHEMA kpi TO c360_writer;
+    GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA kpi TO c360_writer;
+    GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA kpi TO c360_writer;
+  END IF;
 END $$;
 
 -- The facts already in the warehouse are the first changes: the next fold builds the state.
