@@ -213,6 +213,17 @@ CREATE TRIGGER fact_sales_log_update AFTER UPDATE ON dw.fact_sales
 CREATE TRIGGER fact_sales_log_delete AFTER DELETE ON dw.fact_sales
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_sales_old();
 
+-- TRUNCATE logs no rows: the state of an emptied fact table is empty too.
+CREATE FUNCTION kpi.clear_sales_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE kpi.sales_changes, kpi.customer_day, kpi.customer_month, kpi.customer_total,
+           kpi.sales_day, kpi.industry_day, kpi.product_day, kpi.order_span, kpi.amount_day,
+           kpi.quantity_day;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER fact_sales_clear AFTER TRUNCATE ON dw.fact_sales
+  FOR EACH STATEMENT EXECUTE FUNCTION kpi.clear_sales_state();
+
 CREATE FUNCTION kpi.log_traffic_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO kpi.traffic_changes (sign, customer_id, channel_id, send_date, revenue_eur)
@@ -240,6 +251,14 @@ CREATE TRIGGER fact_traffic_log_update AFTER UPDATE ON dw.fact_traffic
   FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_traffic_update();
 CREATE TRIGGER fact_traffic_log_delete AFTER DELETE ON dw.fact_traffic
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi.log_traffic_old();
+
+CREATE FUNCTION kpi.clear_traffic_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE kpi.traffic_changes, kpi.traffic_month, kpi.traffic_pair;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER fact_traffic_clear AFTER TRUNCATE ON dw.fact_traffic
+  FOR EACH STATEMENT EXECUTE FUNCTION kpi.clear_traffic_state();
 
 -- Folds every logged change into the state, in one transaction with consuming the log, so a fold
 -- that fails leaves both as they were and the next run folds the same changes. Returns the number

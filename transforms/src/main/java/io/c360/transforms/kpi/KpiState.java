@@ -354,33 +354,19 @@ final class KpiState {
     }
   }
 
-  static final class DailyMapper extends AsOfMapper<MartRow> {
-    DailyMapper(LocalDate asOf) {
+  /** daily_sales or monthly_sales: (date or month, revenue, orders, customers, units). */
+  static final class TotalsMapper extends AsOfMapper<MartRow> {
+    private final MartTable table;
+
+    TotalsMapper(MartTable table, LocalDate asOf) {
       super(asOf);
+      this.table = table;
     }
 
     @Override
     public MartRow mapRow(ResultSet rs) throws Exception {
       return MartRow.of(
-          MartTable.DAILY_SALES,
-          asOf,
-          rs.getObject(1, LocalDate.class),
-          KpiMath.round(rs.getBigDecimal(2), 4),
-          rs.getLong(3),
-          rs.getLong(4),
-          rs.getLong(5));
-    }
-  }
-
-  static final class MonthlyMapper extends AsOfMapper<MartRow> {
-    MonthlyMapper(LocalDate asOf) {
-      super(asOf);
-    }
-
-    @Override
-    public MartRow mapRow(ResultSet rs) throws Exception {
-      return MartRow.of(
-          MartTable.MONTHLY_SALES,
+          table,
           asOf,
           rs.getObject(1, LocalDate.class),
           KpiMath.round(rs.getBigDecimal(2), 4),

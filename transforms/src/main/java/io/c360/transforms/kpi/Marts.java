@@ -167,7 +167,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 ds,
                 KpiState.DAILY_SQL,
                 KpiState.DAILY_BOUNDS,
-                new KpiState.DailyMapper(d),
+                new KpiState.TotalsMapper(MartTable.DAILY_SALES, d),
                 SerializableCoder.of(MartRow.class))));
     outputs.add(
         asOf.apply(
@@ -176,7 +176,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 ds,
                 KpiState.MONTHLY_SQL,
                 KpiState.MONTHLY_BOUNDS,
-                new KpiState.MonthlyMapper(d),
+                new KpiState.TotalsMapper(MartTable.MONTHLY_SALES, d),
                 SerializableCoder.of(MartRow.class))));
     outputs.add(
         asOf.apply(

@@ -111,11 +111,8 @@ class KpiStateFoldIT {
   void foldedStateEqualsTheModelOfTheFacts(@ForAll("ops") List<Op> ops) throws Exception {
     try (Connection c = DB.open();
         Statement st = c.createStatement()) {
-      st.execute(
-          "TRUNCATE dw.fact_sales, dw.fact_traffic, kpi.sales_changes, kpi.traffic_changes,"
-              + " kpi.customer_day, kpi.customer_month, kpi.customer_total, kpi.sales_day,"
-              + " kpi.industry_day, kpi.product_day, kpi.amount_day, kpi.quantity_day,"
-              + " kpi.traffic_month, kpi.traffic_pair, kpi.order_span");
+      // emptying the facts empties the state (the TRUNCATE triggers of sql/V50)
+      st.execute("TRUNCATE dw.fact_sales, dw.fact_traffic");
       for (Op o : ops) {
         apply(c, o);
       }
