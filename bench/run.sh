@@ -136,9 +136,9 @@ sample_pss() {
   local max=0 s p k v _ kids
   while :; do
     s=0 kids=()
-    read -r -a kids </proc/"$POSTMASTER"/task/"$POSTMASTER"/children 2>/dev/null || true
+    { read -r -a kids <"/proc/$POSTMASTER/task/$POSTMASTER/children"; } 2>/dev/null || true
     for p in "$POSTMASTER" "${kids[@]}"; do
-      while read -r k v _; do [ "$k" = Pss: ] && s=$((s + v)); done </proc/"$p"/smaps_rollup 2>/dev/null || true
+      { while read -r k v _; do [ "$k" = Pss: ] && s=$((s + v)); done <"/proc/$p/smaps_rollup"; } 2>/dev/null || true
     done
     if [ "$s" -gt "$max" ]; then max=$s; echo "$max" >"$1"; fi
     sleep 0.5
@@ -234,6 +234,7 @@ for c in "${CONTENDERS[@]}"; do
 done
 ratio() { awk -v a="${WALL[$1]}" -v b="${WALL[sql]}" 'BEGIN {printf "%.2fx", a / b}'; }
 pct() { awk -v a="${RPS[$1]}" -v b="${RPS[floor]}" 'BEGIN {printf "%.1f %%", 100 * a / b}'; }
+thousands() { echo "$1" | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta'; }
 runs_list() { values "$1" secs | paste -sd/ | sed 's|/| / |g'; }
 stages() {
   case $1 in
@@ -275,7 +276,7 @@ mart_counts() {
   echo "| contender | seconds (median of $RUNS) | runs (s) | process wall s | sales rows/s | % of (a) rows/s | ratio to (b) | peak RSS of the process | PostgreSQL peak PSS | stages, median s |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   for c in "${CONTENDERS[@]}"; do
-    echo "| $(name "$c") | $(fmt "${WALL[$c]}" 2) | $(runs_list "$c") | $(fmt "$(med "$c" wall)") | $(printf "%'d" "${RPS[$c]}") | $(pct "$c") | $(ratio "$c") | $(mb "$(med "$c" rss)") | $(mb "$(med "$c" pss)") | $(stages "$c") |"
+    echo "| $(name "$c") | $(fmt "${WALL[$c]}" 2) | $(runs_list "$c") | $(fmt "$(med "$c" wall)") | $(thousands "${RPS[$c]}") | $(pct "$c") | $(ratio "$c") | $(mb "$(med "$c" rss)") | $(mb "$(med "$c" pss)") | $(stages "$c") |"
   done
   echo
   echo "Sales reconciliation of the measured day (read / loaded / quarantined / deduplicated / pending) and warehouse after the run (fact_sales / dim_customer versions / rejected rows / pending rows; then rows of each of the 16 marts for as_of $DAY: $(echo "$MARTS" | tr ' ' '/')):"
