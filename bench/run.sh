@@ -24,7 +24,8 @@
 #
 # Usage: bench/run.sh [--scale S] [--history-days H] [--runs N] [--quick]
 #   defaults: scale 0.1, history 0, runs 3; --quick = scale 0.05, 1 warm-up + 1 measured run
-#   (under 5 minutes on the 2-core machine once the jars are built).
+#   (meant to take under 5 minutes on a quiet 2-core machine once the jars are built; it took
+#   15 minutes at load average 9-24, bench/RESULTS.md).
 # Output: a Markdown table on stdout, also in bench/out/run-<UTC timestamp>.md; logs in $BENCH_DIR
 # (default /tmp/c360-bench-run).
 set -euo pipefail
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --runs) runs_set=$2; shift 2 ;;
     --runs=*) runs_set=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# (default/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
