@@ -24,7 +24,8 @@
 #
 # Usage: bench/run.sh [--scale S] [--history-days H] [--runs N] [--quick]
 #   defaults: scale 0.1, history 0, runs 3; --quick = scale 0.05, 1 warm-up + 1 measured run
-#   (under 5 minutes on the 2-core machine once the jars are built).
+#   (meant to take under 5 minutes on a quiet 2-core machine once the jars are built; it took
+#   15 minutes at load average 9-24, bench/RESULTS.md).
 # Output: a Markdown table on stdout, also in bench/out/run-<UTC timestamp>.md; logs in $BENCH_DIR
 # (default /tmp/c360-bench-run).
 set -euo pipefail
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --runs) runs_set=$2; shift 2 ;;
     --runs=*) runs_set=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# (default/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -136,9 +137,9 @@ sample_pss() {
   local max=0 s p k v _ kids
   while :; do
     s=0 kids=()
-    read -r -a kids </proc/"$POSTMASTER"/task/"$POSTMASTER"/children 2>/dev/null || true
+    { read -r -a kids <"/proc/$POSTMASTER/task/$POSTMASTER/children"; } 2>/dev/null || true
     for p in "$POSTMASTER" "${kids[@]}"; do
-      while read -r k v _; do [ "$k" = Pss: ] && s=$((s + v)); done </proc/"$p"/smaps_rollup 2>/dev/null || true
+      { while read -r k v _; do [ "$k" = Pss: ] && s=$((s + v)); done <"/proc/$p/smaps_rollup"; } 2>/dev/null || true
     done
     if [ "$s" -gt "$max" ]; then max=$s; echo "$max" >"$1"; fi
     sleep 0.5
@@ -234,6 +235,7 @@ for c in "${CONTENDERS[@]}"; do
 done
 ratio() { awk -v a="${WALL[$1]}" -v b="${WALL[sql]}" 'BEGIN {printf "%.2fx", a / b}'; }
 pct() { awk -v a="${RPS[$1]}" -v b="${RPS[floor]}" 'BEGIN {printf "%.1f %%", 100 * a / b}'; }
+thousands() { echo "$1" | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta'; }
 runs_list() { values "$1" secs | paste -sd/ | sed 's|/| / |g'; }
 stages() {
   case $1 in
@@ -275,7 +277,7 @@ mart_counts() {
   echo "| contender | seconds (median of $RUNS) | runs (s) | process wall s | sales rows/s | % of (a) rows/s | ratio to (b) | peak RSS of the process | PostgreSQL peak PSS | stages, median s |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   for c in "${CONTENDERS[@]}"; do
-    echo "| $(name "$c") | $(fmt "${WALL[$c]}" 2) | $(runs_list "$c") | $(fmt "$(med "$c" wall)") | $(printf "%'d" "${RPS[$c]}") | $(pct "$c") | $(ratio "$c") | $(mb "$(med "$c" rss)") | $(mb "$(med "$c" pss)") | $(stages "$c") |"
+    echo "| $(name "$c") | $(fmt "${WALL[$c]}" 2) | $(runs_list "$c") | $(fmt "$(med "$c" wall)") | $(thousands "${RPS[$c]}") | $(pct "$c") | $(ratio "$c") | $(mb "$(med "$c" rss)") | $(mb "$(med "$c" pss)") | $(stages "$c") |"
   done
   echo
   echo "Sales reconciliation of the measured day (read / loaded / quarantined / deduplicated / pending) and warehouse after the run (fact_sales / dim_customer versions / rejected rows / pending rows; then rows of each of the 16 marts for as_of $DAY: $(echo "$MARTS" | tr ' ' '/')):"
