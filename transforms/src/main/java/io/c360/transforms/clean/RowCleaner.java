@@ -7,6 +7,7 @@ import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.model.RuleContext;
 import io.c360.transforms.quality.Quarantine;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -93,6 +94,7 @@ public final class RowCleaner implements Serializable {
     for (Derivation d : entity.derivations()) {
       if (d.inputs().stream().noneMatch(unreadable::contains)) {
         d.apply(values);
+        boundDerived(d, values, unreadable, failures);
       }
     }
     Row typed = typedRow(raw, values);
@@ -120,6 +122,26 @@ public final class RowCleaner implements Serializable {
   }
 
   private record Failure(String rule, String message) {}
+
+  /**
+   * A derived decimal must fit its warehouse column like a landed one (an imputed amount of a huge
+   * quantity × unit_price): else {@code type:<column>}, and the rules reading it are skipped.
+   */
+  private void boundDerived(
+      Derivation d, Map<String, Object> values, Set<String> unreadable, List<Failure> failures) {
+    for (String out : d.outputs()) {
+      Optional<Column> c = entity.column(out);
+      if (c.isPresent() && values.get(out) instanceof BigDecimal v) {
+        try {
+          values.put(out, Values.bounded(c.get(), v));
+        } catch (InvalidValueException e) {
+          failures.add(new Failure(e.rule(), e.getMessage() + " (computed during cleaning)"));
+          unreadable.add(out);
+          values.put(out, null);
+        }
+      }
+    }
+  }
 
   private static String landed(Row raw, Column c) {
     if (!raw.getSchema().hasField(c.name())) {
