@@ -215,6 +215,52 @@ class DailyRunIT {
         containsInAnyOrder("failed true"));
   }
 
+  @Test
+  @Order(11)
+  void aSnapshotKeepsACustomerWhoseRowWasQuarantinedAndDeletesTheAbsentOnes() throws Exception {
+    // SPEC §3: C2's row is in the file but quarantined (type:email): present, not deleted. C1 is in
+    // the file, unchanged. C9 is not in the file: its open version is closed by an is_deleted
+    // version. Before, C2 was deleted too.
+    Path landing = tmp.resolve("snapshot");
+    Path customers = Files.createDirectories(landing.resolve("customers/dt=2025-04-04"));
+    Files.writeString(
+        customers.resolve("customers.csv"),
+        String.join(
+            "\n",
+            "customer_id,account_id,name,email,city,country,segment,industry,created_date,updated_at",
+            "C1,A1,Alice Smith,alice@example.com,Paris,FR,SMB,Retail,2024-01-01,2025-03-01T10:00:00",
+            "C2,A2,Bob,not-an-email,Berlin,DE,Mid-Market,Finance,2024-02-01,2025-04-04T06:00:00Z",
+            ""));
+    List<String> before =
+        DB.column("SELECT customer_id FROM dw.dim_customer WHERE is_current AND NOT is_deleted");
+    assertThat(before, hasItems("C1", "C2", "C9"));
+    RunSummary s =
+        DailyRun.execute(
+            DailyRun.options(
+                "--runDate=2025-04-04",
+                "--input=" + landing,
+                "--jdbcUrl=" + DB.jdbcUrl(),
+                "--customersMode=snapshot"),
+            System.out);
+    assertThat(s.message(), s.status(), is("succeeded"));
+    assertCounts(s, "customers", 2, 1, 1, 0, 0);
+    assertThat(
+        DB.column(
+            "SELECT (record->>'customer_id') || ' ' || rule FROM dq.rejected_rows WHERE run_id = "
+                + s.runId()),
+        containsInAnyOrder("C2 type:email"));
+    assertThat(
+        DB.column(
+            "SELECT customer_id FROM dw.dim_customer WHERE is_deleted AND run_id = " + s.runId()),
+        containsInAnyOrder(
+            before.stream().filter(k -> !k.equals("C1") && !k.equals("C2")).toArray()));
+    assertThat(
+        DB.column(
+            "SELECT customer_id || ' ' || segment FROM dw.dim_customer WHERE customer_id = 'C2'"
+                + " AND is_current AND NOT is_deleted"),
+        containsInAnyOrder("C2 Mid-Market"));
+  }
+
   private static void assertCounts(
       RunSummary s,
       String entity,

@@ -46,10 +46,12 @@ public final class RowCleaner implements Serializable {
   public static final class Result {
     private final Row clean;
     private final List<Row> rejects;
+    private final String rejectedKey;
 
-    private Result(Row clean, List<Row> rejects) {
+    private Result(Row clean, List<Row> rejects, String rejectedKey) {
       this.clean = clean;
       this.rejects = rejects;
+      this.rejectedKey = rejectedKey;
     }
 
     public boolean isClean() {
@@ -64,6 +66,14 @@ public final class RowCleaner implements Serializable {
     /** One {@link Quarantine#SCHEMA} row per failed rule, in check order. */
     public List<Row> rejects() {
       return rejects;
+    }
+
+    /**
+     * For a rejected row of an entity with a one-column natural key, that key as cleaned, when it
+     * could be read: the row was in the file, so a snapshot counts its key as present (SPEC §3).
+     */
+    public Optional<String> rejectedKey() {
+      return Optional.ofNullable(rejectedKey);
     }
   }
 
@@ -104,7 +114,7 @@ public final class RowCleaner implements Serializable {
       }
     }
     if (failures.isEmpty()) {
-      return new Result(typed, List.of());
+      return new Result(typed, List.of(), null);
     }
     String record = Quarantine.recordJson(raw);
     List<Row> rejects = new ArrayList<>(failures.size());
@@ -118,7 +128,16 @@ public final class RowCleaner implements Serializable {
               f.message(),
               record));
     }
-    return new Result(null, List.copyOf(rejects));
+    return new Result(null, List.copyOf(rejects), key(values, unreadable));
+  }
+
+  private String key(Map<String, Object> values, Set<String> unreadable) {
+    if (entity.naturalKey().size() != 1) {
+      return null;
+    }
+    String k = entity.naturalKey().get(0);
+    Object v = values.get(k);
+    return v == null || unreadable.contains(k) ? null : v.toString();
   }
 
   private record Failure(String rule, String message) {}

@@ -369,6 +369,25 @@ class RowCleanerTest {
   }
 
   @Test
+  void aRejectedRowCarriesItsNaturalKeyWhenItCouldBeRead() {
+    RowCleaner customers = new RowCleaner(Entities.CUSTOMERS, RUN_DATE, PARIS);
+    RowCleaner.Result badEmail =
+        customers.clean(raw(Entities.CUSTOMERS, 3, with("customer_id", " 42.0 ", "email", "x")));
+    assertThat(badEmail.isClean(), is(false));
+    assertThat(badEmail.rejectedKey().orElseThrow(), equalTo("42"));
+    RowCleaner.Result noKey =
+        customers.clean(raw(Entities.CUSTOMERS, 4, with("customer_id", " ", "email", "x")));
+    assertThat(noKey.rejectedKey().isPresent(), is(false));
+    RowCleaner.Result clean = customers.clean(raw(Entities.CUSTOMERS, 5, Map.of()));
+    assertThat(clean.rejectedKey().isPresent(), is(false));
+    // a composite natural key (traffic) is not reported
+    RowCleaner.Result traffic =
+        new RowCleaner(Entities.TRAFFIC, RUN_DATE, PARIS)
+            .clean(raw(Entities.TRAFFIC, 6, with("revenue_eur", "x")));
+    assertThat(traffic.rejectedKey().isPresent(), is(false));
+  }
+
+  @Test
   void messagesNameTheColumnAndValue() {
     RowCleaner.Result r =
         new RowCleaner(Entities.CUSTOMERS, RUN_DATE, PARIS)
