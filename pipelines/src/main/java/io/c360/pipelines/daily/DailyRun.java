@@ -4,7 +4,6 @@ import io.c360.pipelines.db.Migrations;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.ingest.IngestException;
 import io.c360.transforms.ingest.Partition;
-import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.ingest.S3Setup;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
@@ -85,8 +84,9 @@ public final class DailyRun {
       RunSummary.Builder summary = RunSummary.builder(runId, runDate, asOf, runner, started);
       try {
         List<EntitySpec> present = new ArrayList<>();
-        for (EntitySpec e : Entities.ALL) {
-          Partition part = ReadEntity.partition(options.getInput(), e, runDate);
+        // fails naming every folder looked at when the root is missing or the date has none
+        for (Partition part : Partition.ofDate(options.getInput(), Entities.ALL, runDate)) {
+          EntitySpec e = part.entity();
           if (part.isAbsent()) {
             out.printf("  %-9s skipped: no folder %s%n", e.name(), part.folder());
             summary.skipped(e.name());

@@ -216,6 +216,39 @@ class DailyRunIT {
   }
 
   @Test
+  @Order(8)
+  void aMissingInputRootFailsTheRunNamingThePathsLookedAt() throws Exception {
+    Path root = tmp.resolve("no-such-landing");
+    RunSummary s =
+        DailyRun.execute(
+            DailyRun.options(
+                "--runDate=2025-04-03", "--input=" + root, "--jdbcUrl=" + DB.jdbcUrl()),
+            System.out);
+    assertThat(s.status(), is("failed"));
+    assertThat(s.exitCode(), is(1));
+    assertThat(s.message(), containsString("input root " + root + " does not exist"));
+    assertThat(s.message(), containsString(root + "/customers/dt=2025-04-03/"));
+    assertThat(s.message(), containsString(root + "/traffic/dt=2025-04-03/"));
+    assertThat(
+        DB.column(
+            "SELECT status || ' ' || (message LIKE '%no-such-landing%') FROM ops.pipeline_runs"
+                + " WHERE run_date = '2025-04-03'"),
+        containsInAnyOrder("failed true"));
+  }
+
+  @Test
+  @Order(9)
+  void aDateWithNoFolderForAnyEntityFailsTheRunNamingThePathsLookedAt() throws Exception {
+    RunSummary s = run("2025-05-01");
+    assertThat(s.status(), is("failed"));
+    assertThat(s.exitCode(), is(1));
+    assertThat(s.message(), containsString("no entity has a folder for dt=2025-05-01"));
+    for (String entity : List.of("customers", "products", "channels", "sales", "traffic")) {
+      assertThat(s.message(), containsString(LANDING + "/" + entity + "/dt=2025-05-01/"));
+    }
+  }
+
+  @Test
   @Order(11)
   void aSnapshotKeepsACustomerWhoseRowWasQuarantinedAndDeletesTheAbsentOnes() throws Exception {
     // SPEC §3: C2's row is in the file but quarantined (type:email): present, not deleted. C1 is in
