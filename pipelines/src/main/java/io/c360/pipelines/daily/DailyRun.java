@@ -4,6 +4,7 @@ import io.c360.pipelines.db.Migrations;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.ingest.IngestException;
 import io.c360.transforms.ingest.Partition;
+import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.ingest.S3Setup;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
@@ -15,10 +16,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ public final class DailyRun {
 
   /** Opens the warehouse the options name, runs, closes it. */
   public static RunSummary execute(C360Options options, PrintStream out) throws Exception {
+    validate(options); // a usage error is reported before the embedded PostgreSQL starts
     try (Warehouse wh =
         Warehouse.open(
             options.getJdbcUrl(),
@@ -61,15 +65,10 @@ public final class DailyRun {
   public static RunSummary execute(C360Options options, Warehouse wh, PrintStream out)
       throws Exception {
     Instant started = Instant.now();
+    validate(options);
     LocalDate runDate = LocalDate.parse(options.getRunDate());
     LocalDate asOf = options.getAsOf() == null ? runDate : LocalDate.parse(options.getAsOf());
     ZoneId zone = ZoneId.of(options.getTimezone());
-    if (options.getInput() == null) {
-      throw new IllegalArgumentException("--input=<landing root> is required");
-    }
-    if (options.getCsvDelimiter().length() != 1) {
-      throw new IllegalArgumentException("--csvDelimiter must be one character");
-    }
     RunnerDefaults.apply(options);
     S3Setup.configure(options); // file systems for local, s3:// (path-style if asked) and gs://
     Migrations.migrate(wh.connection());
@@ -160,6 +159,54 @@ public final class DailyRun {
         s.print(out, wh);
         return s;
       }
+    }
+  }
+
+  /**
+   * Checks the options a daily run needs before anything is opened or recorded: --runDate (and
+   * --asOf) are dates, --input is given, --timezone is a zone, --csvDelimiter is one usable
+   * character.
+   *
+   * @throws InvalidOptionsException naming the option; the command line exits with code 2
+   */
+  public static void validate(C360Options options) {
+    if (options.getRunDate() == null) {
+      throw new InvalidOptionsException("--runDate=YYYY-MM-DD is required");
+    }
+    date("--runDate", options.getRunDate());
+    if (options.getAsOf() != null) {
+      date("--asOf", options.getAsOf());
+    }
+    if (options.getInput() == null || options.getInput().isBlank()) {
+      throw new InvalidOptionsException(
+          "--input=<landing root> is required: a local folder, s3://bucket/prefix or"
+              + " gs://bucket/prefix");
+    }
+    try {
+      ZoneId.of(options.getTimezone());
+    } catch (DateTimeException e) {
+      throw new InvalidOptionsException(
+          "--timezone=" + options.getTimezone() + " is not a time zone (e.g. UTC, Europe/Paris)",
+          e);
+    }
+    String delimiter = options.getCsvDelimiter();
+    if (delimiter == null || delimiter.length() != 1) {
+      throw new InvalidOptionsException(
+          "--csvDelimiter must be one character, got '" + delimiter + "'");
+    }
+    try {
+      ReadEntity.of(Entities.SALES).withCsvDelimiter(delimiter.charAt(0));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionsException("--" + e.getMessage(), e);
+    }
+  }
+
+  private static void date(String option, String value) {
+    try {
+      LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidOptionsException(
+          option + "=" + value + " is not a date YYYY-MM-DD (" + e.getMessage() + ")", e);
     }
   }
 
