@@ -27,12 +27,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 
 /**
  * One daily run, end to end: migrate, lock, record the run, the load pipeline, reconciliation and
@@ -235,22 +238,26 @@ public final class DailyRun {
     }
   }
 
-  private static Map<String, Object> optionsMap(C360Options options) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    // The options that shape the run; RunRecorder masks anything that looks like a secret.
+  /**
+   * The options of the run as recorded in {@code ops.pipeline_runs.options} (SPEC §5): every option
+   * that was set — on the command line or by c360 before the run — whatever interface declares it
+   * (c360's, --runner, --flinkMaster, --parallelism, --project, --region, --endpoint, --awsRegion,
+   * ...), plus the runner. Defaults nobody set are left out. {@link RunRecorder} masks anything
+   * that looks like a secret.
+   */
+  static Map<String, Object> optionsMap(PipelineOptions options) {
+    // Display data lists the options set on the proxy, but only those of interfaces it has been
+    // viewed as; an option of another registered interface (--flinkMaster before the Flink runner
+    // looked at it) would be missing, so every registered interface is made known first.
+    for (Class<? extends PipelineOptions> i : PipelineOptionsFactory.getRegisteredOptions()) {
+      options.as(i);
+    }
+    Map<String, Object> m = new TreeMap<>();
+    for (DisplayData.Item item : DisplayData.from(options).items()) {
+      Object v = item.getValue();
+      m.putIfAbsent(item.getKey(), v instanceof Class<?> c ? c.getName() : v);
+    }
     m.put("runner", options.getRunner().getName());
-    m.put("runDate", options.getRunDate());
-    m.put("asOf", options.getAsOf());
-    m.put("input", options.getInput());
-    m.put("jdbcUrl", options.getJdbcUrl());
-    m.put("dbUser", options.getDbUser());
-    m.put("passwordFile", options.getPasswordFile());
-    // A resource name, not a value, but it matches the secret pattern: recorded as ***.
-    m.put("jdbcPasswordSecret", options.getJdbcPasswordSecret());
-    m.put("timezone", options.getTimezone());
-    m.put("csvDelimiter", options.getCsvDelimiter());
-    m.put("customersMode", options.getCustomersMode());
-    m.put("keepRaw", options.getKeepRaw());
     return m;
   }
 

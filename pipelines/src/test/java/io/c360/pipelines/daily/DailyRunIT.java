@@ -249,6 +249,37 @@ class DailyRunIT {
   }
 
   @Test
+  @Order(10)
+  void theRunRecordHoldsBeamOptionsWithSecretsMasked() throws Exception {
+    String secret = "sk-" + Long.toHexString(System.nanoTime());
+    RunSummary s =
+        run(
+            "2025-03-31",
+            "--targetParallelism=3",
+            "--flinkMaster=flink.example:8081",
+            "--parallelism=4",
+            "--awsRegion=eu-west-3",
+            "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\","
+                + "\"accessKeyId\":\"AKIDC360TEST\",\"secretAccessKey\":\""
+                + secret
+                + "\"}");
+    assertThat(s.message(), s.status(), is("succeeded"));
+    assertThat(
+        DB.column(
+            "SELECT concat_ws(' ', options->>'runner', options->>'targetParallelism',"
+                + " options->>'flinkMaster', options->>'parallelism', options->>'awsRegion',"
+                + " options->>'awsCredentialsProvider', options->>'runDate') FROM"
+                + " ops.pipeline_runs WHERE run_id = "
+                + s.runId()),
+        containsInAnyOrder(
+            "org.apache.beam.runners.direct.DirectRunner 3 flink.example:8081 4 eu-west-3 ***"
+                + " 2025-03-31"));
+    assertThat(
+        String.join("\n", DB.column("SELECT options::text FROM ops.pipeline_runs")),
+        not(containsString(secret)));
+  }
+
+  @Test
   @Order(11)
   void aSnapshotKeepsACustomerWhoseRowWasQuarantinedAndDeletesTheAbsentOnes() throws Exception {
     // SPEC §3: C2's row is in the file but quarantined (type:email): present, not deleted. C1 is in
