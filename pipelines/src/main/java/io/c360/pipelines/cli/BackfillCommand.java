@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code c360 backfill --from=… --to=…}: every date in order, stopping at the first failure. */
@@ -29,13 +32,18 @@ public final class BackfillCommand implements Callable<Integer> {
 
   @Unmatched List<String> args = new ArrayList<>();
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (to.isBefore(from)) {
-      throw new IllegalArgumentException("--to (" + to + ") is before --from (" + from + ")");
+      throw new ParameterException(
+          spec.commandLine(), "--to (" + to + ") is before --from (" + from + ")");
     }
     C360Options options = RunCommand.parse(args);
     String fixedAsOf = options.getAsOf();
+    options.setRunDate(from.toString());
+    DailyRun.validate(options); // bad options fail the backfill before its first date
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       options.setRunDate(d.toString());
       options.setAsOf(fixedAsOf);

@@ -1,6 +1,7 @@
 package io.c360.pipelines.cli;
 
 import io.c360.pipelines.daily.C360Options;
+import io.c360.pipelines.daily.InvalidOptionsException;
 import io.c360.pipelines.generate.GenerateCommand;
 import java.util.Set;
 import picocli.CommandLine;
@@ -36,6 +37,15 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class C360 implements Runnable {
+  /** Exit code of a command that failed (a failed run, an unreachable database). */
+  public static final int EXIT_FAILED = 1;
+
+  /**
+   * Exit code of a command given bad or missing arguments: picocli's own parameter errors and a
+   * run's {@link InvalidOptionsException} alike.
+   */
+  public static final int EXIT_BAD_ARGUMENTS = CommandLine.ExitCode.USAGE;
+
   @Override
   public void run() {
     CommandLine.usage(this, System.out);
@@ -74,7 +84,12 @@ public final class C360 implements Runnable {
           if (System.getenv("C360_DEBUG") != null) {
             ex.printStackTrace(line.getErr());
           }
-          return 1;
+          if (ex instanceof InvalidOptionsException) {
+            // the options of a run were wrong: a usage error, like picocli's own (README)
+            line.getErr().printf("Try 'c360 %s --help' for the options.%n", line.getCommandName());
+            return EXIT_BAD_ARGUMENTS;
+          }
+          return EXIT_FAILED;
         });
     return cmd;
   }

@@ -71,6 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // bad run options are a usage error before anything is generated or started
+    DailyRun.validate(RunCommand.parse(runArgs(start)));
     deleteTree(landing);
     System.out.printf(
         "Generating %d day(s) at scale %s from %s into %s ...%n", days, scale, start, landing);
@@ -88,11 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
     int failures = 0;
     try (Warehouse wh = db.open(System.out)) {
       for (int i = 0; i < days; i++) {
-        LocalDate d = start.plusDays(i);
-        List<String> args = new ArrayList<>(beamArgs);
-        args.add("--runDate=" + d);
-        args.add("--input=" + landing.toAbsolutePath());
-        C360Options options = RunCommand.parse(args);
+        C360Options options = RunCommand.parse(runArgs(start.plusDays(i)));
         RunSummary s = DailyRun.execute(options, wh, System.out);
         if (s.exitCode() != 0) {
           failures++;
@@ -111,6 +109,13 @@ public final class DemoCommand implements Callable<Integer> {
           "  ./c360 query \"select entity, rule, count(*) from dq.rejected_rows group by 1, 2 order by 3 desc\"");
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  private List<String> runArgs(LocalDate d) {
+    List<String> args = new ArrayList<>(beamArgs);
+    args.add("--runDate=" + d);
+    args.add("--input=" + landing.toAbsolutePath());
+    return args;
   }
 
   private static void deleteTree(Path dir) throws IOException {

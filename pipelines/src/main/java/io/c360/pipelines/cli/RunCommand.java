@@ -2,6 +2,7 @@ package io.c360.pipelines.cli;
 
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
+import io.c360.pipelines.daily.InvalidOptionsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,12 +32,14 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     C360Options options = parse(args);
-    if (options.getRunDate() == null) {
-      throw new IllegalArgumentException("--runDate=YYYY-MM-DD is required");
-    }
     return DailyRun.execute(options, System.out).exitCode();
   }
 
+  /**
+   * The run options from {@code args}: Beam's parser and its validation.
+   *
+   * @throws InvalidOptionsException for an unknown option or a value Beam cannot read
+   */
   static C360Options parse(List<String> args) {
     PipelineOptionsFactory.register(C360Options.class);
     List<String> all = new ArrayList<>(args);
@@ -47,8 +50,12 @@ public final class RunCommand implements Callable<Integer> {
         all.add(check + "=false");
       }
     }
-    return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
-        .withValidation()
-        .as(C360Options.class);
+    try {
+      return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
+          .withValidation()
+          .as(C360Options.class);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionsException(e.getMessage(), e);
+    }
   }
 }

@@ -16,21 +16,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 
 /**
  * One daily run, end to end: migrate, lock, record the run, the load pipeline, reconciliation and
@@ -45,6 +50,7 @@ public final class DailyRun {
 
   /** Opens the warehouse the options name, runs, closes it. */
   public static RunSummary execute(C360Options options, PrintStream out) throws Exception {
+    validate(options); // a usage error is reported before the embedded PostgreSQL starts
     try (Warehouse wh =
         Warehouse.open(
             options.getJdbcUrl(),
@@ -62,15 +68,10 @@ public final class DailyRun {
   public static RunSummary execute(C360Options options, Warehouse wh, PrintStream out)
       throws Exception {
     Instant started = Instant.now();
+    validate(options);
     LocalDate runDate = LocalDate.parse(options.getRunDate());
     LocalDate asOf = options.getAsOf() == null ? runDate : LocalDate.parse(options.getAsOf());
     ZoneId zone = ZoneId.of(options.getTimezone());
-    if (options.getInput() == null) {
-      throw new IllegalArgumentException("--input=<landing root> is required");
-    }
-    if (options.getCsvDelimiter().length() != 1) {
-      throw new IllegalArgumentException("--csvDelimiter must be one character");
-    }
     RunnerDefaults.apply(options);
     S3Setup.configure(options); // file systems for local, s3:// (path-style if asked) and gs://
     Migrations.migrate(wh.connection());
@@ -85,8 +86,9 @@ public final class DailyRun {
       RunSummary.Builder summary = RunSummary.builder(runId, runDate, asOf, runner, started);
       try {
         List<EntitySpec> present = new ArrayList<>();
-        for (EntitySpec e : Entities.ALL) {
-          Partition part = ReadEntity.partition(options.getInput(), e, runDate);
+        // fails naming every folder looked at when the root is missing or the date has none
+        for (Partition part : Partition.ofDate(options.getInput(), Entities.ALL, runDate)) {
+          EntitySpec e = part.entity();
           if (part.isAbsent()) {
             out.printf("  %-9s skipped: no folder %s%n", e.name(), part.folder());
             summary.skipped(e.name());
@@ -164,6 +166,54 @@ public final class DailyRun {
   }
 
   /**
+   * Checks the options a daily run needs before anything is opened or recorded: --runDate (and
+   * --asOf) are dates, --input is given, --timezone is a zone, --csvDelimiter is one usable
+   * character.
+   *
+   * @throws InvalidOptionsException naming the option; the command line exits with code 2
+   */
+  public static void validate(C360Options options) {
+    if (options.getRunDate() == null) {
+      throw new InvalidOptionsException("--runDate=YYYY-MM-DD is required");
+    }
+    date("--runDate", options.getRunDate());
+    if (options.getAsOf() != null) {
+      date("--asOf", options.getAsOf());
+    }
+    if (options.getInput() == null || options.getInput().isBlank()) {
+      throw new InvalidOptionsException(
+          "--input=<landing root> is required: a local folder, s3://bucket/prefix or"
+              + " gs://bucket/prefix");
+    }
+    try {
+      ZoneId.of(options.getTimezone());
+    } catch (DateTimeException e) {
+      throw new InvalidOptionsException(
+          "--timezone=" + options.getTimezone() + " is not a time zone (e.g. UTC, Europe/Paris)",
+          e);
+    }
+    String delimiter = options.getCsvDelimiter();
+    if (delimiter == null || delimiter.length() != 1) {
+      throw new InvalidOptionsException(
+          "--csvDelimiter must be one character, got '" + delimiter + "'");
+    }
+    try {
+      ReadEntity.of(Entities.SALES).withCsvDelimiter(delimiter.charAt(0));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionsException("--" + e.getMessage(), e);
+    }
+  }
+
+  private static void date(String option, String value) {
+    try {
+      LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidOptionsException(
+          option + "=" + value + " is not a date YYYY-MM-DD (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
    * One job name per pipeline, so a Flink or Dataflow console tells the two stages and the days
    * apart: {@code c360-load-20260330-run12}. Lower case, digits and dashes only, as Dataflow
    * requires; c360 sets it, so a {@code --jobName} given on the command line is replaced.
@@ -188,22 +238,26 @@ public final class DailyRun {
     }
   }
 
-  private static Map<String, Object> optionsMap(C360Options options) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    // The options that shape the run; RunRecorder masks anything that looks like a secret.
+  /**
+   * The options of the run as recorded in {@code ops.pipeline_runs.options} (SPEC §5): every option
+   * that was set — on the command line or by c360 before the run — whatever interface declares it
+   * (c360's, --runner, --flinkMaster, --parallelism, --project, --region, --endpoint, --awsRegion,
+   * ...), plus the runner. Defaults nobody set are left out. {@link RunRecorder} masks anything
+   * that looks like a secret.
+   */
+  static Map<String, Object> optionsMap(PipelineOptions options) {
+    // Display data lists the options set on the proxy, but only those of interfaces it has been
+    // viewed as; an option of another registered interface (--flinkMaster before the Flink runner
+    // looked at it) would be missing, so every registered interface is made known first.
+    for (Class<? extends PipelineOptions> i : PipelineOptionsFactory.getRegisteredOptions()) {
+      options.as(i);
+    }
+    Map<String, Object> m = new TreeMap<>();
+    for (DisplayData.Item item : DisplayData.from(options).items()) {
+      Object v = item.getValue();
+      m.putIfAbsent(item.getKey(), v instanceof Class<?> c ? c.getName() : v);
+    }
     m.put("runner", options.getRunner().getName());
-    m.put("runDate", options.getRunDate());
-    m.put("asOf", options.getAsOf());
-    m.put("input", options.getInput());
-    m.put("jdbcUrl", options.getJdbcUrl());
-    m.put("dbUser", options.getDbUser());
-    m.put("passwordFile", options.getPasswordFile());
-    // A resource name, not a value, but it matches the secret pattern: recorded as ***.
-    m.put("jdbcPasswordSecret", options.getJdbcPasswordSecret());
-    m.put("timezone", options.getTimezone());
-    m.put("csvDelimiter", options.getCsvDelimiter());
-    m.put("customersMode", options.getCustomersMode());
-    m.put("keepRaw", options.getKeepRaw());
     return m;
   }
 

@@ -106,18 +106,17 @@ public final class LoadPipeline {
                   .withConstant("run_id", ctx.runId())
                   .withConflictColumns("run_id", "source_file", "line_no"));
 
-      if (e == Entities.CUSTOMERS || e == Entities.PRODUCTS) {
-        DimensionSpec dim =
-            e == Entities.CUSTOMERS ? DimensionSpec.CUSTOMER : DimensionSpec.PRODUCT;
+      if (e == Entities.CUSTOMERS) {
+        // A customer whose rows were all quarantined was in the file: a snapshot keeps it.
         dimensionsDone.add(
-            kept.apply(
-                "Merge" + (e == Entities.CUSTOMERS ? "DimCustomer" : "DimProduct"),
-                Scd2.merge(dim)
-                    .withConnection(ctx.pg())
-                    .withRunId(ctx.runId())
-                    .withDefaultValidFrom(ctx.runDateStart())
-                    .withTimezone(ctx.zone())
-                    .withMode(e == Entities.CUSTOMERS ? customersMode : Scd2.Mode.DELTA)));
+            PCollectionTuple.of(Scd2.ROWS, kept)
+                .and(Scd2.PRESENT_KEYS, cleaned.get(CleanRows.REJECTED_KEYS))
+                .apply(
+                    "MergeDimCustomer",
+                    merge(DimensionSpec.CUSTOMER, ctx, customersMode).countingPresent()));
+      } else if (e == Entities.PRODUCTS) {
+        dimensionsDone.add(
+            kept.apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
       } else if (e == Entities.CHANNELS) {
         dimensionsDone.add(
             p.apply("SignalChannels", Create.of(Entities.CHANNELS.name()))
@@ -146,6 +145,15 @@ public final class LoadPipeline {
       factSignal = factSignal.apply("WaitForDimensions", Wait.on(dimensionsDone));
     }
     factSignal.apply("LoadFacts", ParDo.of(new SqlStep(ctx, SqlStep.Kind.FACTS)));
+  }
+
+  private static Scd2.Merge merge(DimensionSpec dim, RunContext ctx, Scd2.Mode mode) {
+    return Scd2.merge(dim)
+        .withConnection(ctx.pg())
+        .withRunId(ctx.runId())
+        .withDefaultValidFrom(ctx.runDateStart())
+        .withTimezone(ctx.zone())
+        .withMode(mode);
   }
 
   /** One element per distinct (source_file, line_no): a row rejected by two rules counts once. */

@@ -139,12 +139,13 @@ class DeployFilesTest {
     assertThat(C360.arguments("-V"), equalTo(new String[] {"-V"}));
     assertThat(C360.arguments("run", "--runDate=x"), equalTo(new String[] {"run", "--runDate=x"}));
     assertThat(C360.arguments(), equalTo(new String[] {}));
-    // An option-first line without --runDate fails as a run would, not with the top-level usage.
+    // An option-first line without --runDate fails as a run would, not with the top-level usage:
+    // a bad argument of the run, exit code 2.
     java.io.StringWriter err = new java.io.StringWriter();
     CommandLine cmd = C360.commandLine();
     cmd.setErr(new java.io.PrintWriter(err, true));
     int code = cmd.execute(C360.arguments("--input=/nowhere"));
-    assertThat(code, is(1));
+    assertThat(code, is(2));
     assertThat(err.toString(), startsWith("run: --runDate=YYYY-MM-DD is required"));
   }
 

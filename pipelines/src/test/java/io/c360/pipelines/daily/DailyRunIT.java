@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
@@ -213,6 +214,201 @@ class DailyRunIT {
         DB.column(
             "SELECT status || ' ' || (message LIKE '%broken.csv%') FROM ops.pipeline_runs WHERE run_date = '2025-04-01'"),
         containsInAnyOrder("failed true"));
+  }
+
+  @Test
+  @Order(7)
+  void aDayWithValuesTheWarehouseCannotHoldSucceedsAndQuarantinesThem() throws Exception {
+    // SPEC §2: amount and unit_price both missing is not_null:amount; a value outside what its
+    // column holds is type:<column>; extra decimal places round half-up. Before, B1 failed the
+    // fact load (amount NOT NULL) and B2 the staging COPY (numeric field overflow).
+    Path landing = tmp.resolve("bounds");
+    Path sales = Files.createDirectories(landing.resolve("sales/dt=2025-04-02"));
+    Files.writeString(
+        sales.resolve("part-1.csv"),
+        String.join(
+            "\n",
+            "transaction_id,customer_id,product_id,quantity,unit_price,amount,status,transaction_ts",
+            "B1,C1,P1,1,,,completed,2025-04-02 10:00", // not_null:amount
+            "B2,C1,P1,1,1e20,10,completed,2025-04-02 10:00", // type:unit_price
+            "B3,C1,P1,1,,100000000000000,completed,2025-04-02 10:00", // type:amount (15 digits)
+            "B4,C1,P1,99999999999999999999,2,,completed,2025-04-02 10:00", // type:quantity
+            "B5,C1,P1,1,2,2,completed,1899-12-31 10:00", // type:transaction_ts
+            "B6,C1,P1,1,NaN,,completed,2025-04-02 10:00", // type:unit_price
+            "B7,C1,P1,3,2.00005,,completed,2025-04-02 10:00", // loads: 2.0001 × 3 = 6.0003
+            "B8,C1,P1,1000000,9999999999.5,,completed,2025-04-02 10:00", // type:amount, imputed
+            "B9,C1,P1,1,123456.12345,123456.12345,completed,2025-04-02 11:00", // loads, rounded
+            // plain rows, so the day stays under the 50% quarantine-rate check
+            "B10,C1,P1,1,1,1,completed,2025-04-02 12:00",
+            "B11,C1,P1,1,1,1,completed,2025-04-02 12:00",
+            "B12,C1,P1,1,1,1,completed,2025-04-02 12:00",
+            "B13,C1,P1,1,1,1,completed,2025-04-02 12:00",
+            "B14,C1,P1,1,1,1,completed,2025-04-02 12:00",
+            ""));
+    Path traffic = Files.createDirectories(landing.resolve("traffic/dt=2025-04-02"));
+    Files.writeString(
+        traffic.resolve("part-1.csv"),
+        String.join(
+            "\n",
+            "send_date,account_id,customer_id,channel_id,interactions_count,revenue_eur",
+            "2025-04-02,A1,C1,CH1,1,Infinity", // type:revenue_eur
+            "3000-01-01,A1,C1,CH1,1,1", // type:send_date
+            "2025-04-02,A2,C1,CH1,99999999999999999999,1", // type:interactions_count
+            "2025-04-02,A3,C1,CH1,2,1.55555", // loads, 1.5556
+            "2025-04-02,A4,C1,CH1,1,1",
+            "2025-04-02,A5,C1,CH1,1,1",
+            ""));
+    RunSummary s =
+        DailyRun.execute(
+            DailyRun.options(
+                "--runDate=2025-04-02",
+                "--input=" + landing,
+                "--jdbcUrl=" + DB.jdbcUrl(),
+                "--dbUser=postgres"),
+            System.out);
+    assertThat(s.message(), s.status(), is("succeeded"));
+    assertCounts(s, "sales", 14, 7, 7, 0, 0);
+    assertCounts(s, "traffic", 6, 3, 3, 0, 0);
+    assertThat(
+        DB.column(
+            "SELECT coalesce(record->>'transaction_id', (record->>'account_id') || ' ' ||"
+                + " (record->>'send_date')) || ' ' || rule FROM dq.rejected_rows WHERE run_id = "
+                + s.runId()),
+        containsInAnyOrder(
+            "B1 not_null:amount",
+            "B2 type:unit_price",
+            "B3 type:amount",
+            "B4 type:quantity",
+            "B5 type:transaction_ts",
+            "B6 type:unit_price",
+            "B8 type:amount",
+            "A1 2025-04-02 type:revenue_eur",
+            "A1 3000-01-01 type:send_date",
+            "A2 2025-04-02 type:interactions_count"));
+    assertThat(
+        DB.column(
+            "SELECT transaction_id || ' ' || unit_price || ' ' || amount || ' ' || amount_imputed"
+                + " FROM dw.fact_sales WHERE transaction_id IN ('B7', 'B9')"),
+        containsInAnyOrder("B7 2.0001 6.0003 true", "B9 123456.1235 123456.1235 false"));
+    assertThat(
+        DB.column("SELECT revenue_eur::text FROM dw.fact_traffic WHERE account_id = 'A3'"),
+        containsInAnyOrder("1.5556"));
+    assertThat(
+        DB.column(
+            "SELECT status || ' ' || (entity_counts->'sales'->>'quarantined') FROM"
+                + " ops.pipeline_runs WHERE run_id = "
+                + s.runId()),
+        containsInAnyOrder("succeeded 7"));
+  }
+
+  @Test
+  @Order(8)
+  void aMissingInputRootFailsTheRunNamingThePathsLookedAt() throws Exception {
+    Path root = tmp.resolve("no-such-landing");
+    RunSummary s =
+        DailyRun.execute(
+            DailyRun.options(
+                "--runDate=2025-04-03", "--input=" + root, "--jdbcUrl=" + DB.jdbcUrl()),
+            System.out);
+    assertThat(s.status(), is("failed"));
+    assertThat(s.exitCode(), is(1));
+    assertThat(s.message(), containsString("input root " + root + " does not exist"));
+    assertThat(s.message(), containsString(root + "/customers/dt=2025-04-03/"));
+    assertThat(s.message(), containsString(root + "/traffic/dt=2025-04-03/"));
+    assertThat(
+        DB.column(
+            "SELECT status || ' ' || (message LIKE '%no-such-landing%') FROM ops.pipeline_runs"
+                + " WHERE run_date = '2025-04-03'"),
+        containsInAnyOrder("failed true"));
+  }
+
+  @Test
+  @Order(9)
+  void aDateWithNoFolderForAnyEntityFailsTheRunNamingThePathsLookedAt() throws Exception {
+    RunSummary s = run("2025-05-01");
+    assertThat(s.status(), is("failed"));
+    assertThat(s.exitCode(), is(1));
+    assertThat(s.message(), containsString("no entity has a folder for dt=2025-05-01"));
+    for (String entity : List.of("customers", "products", "channels", "sales", "traffic")) {
+      assertThat(s.message(), containsString(LANDING + "/" + entity + "/dt=2025-05-01/"));
+    }
+  }
+
+  @Test
+  @Order(10)
+  void theRunRecordHoldsBeamOptionsWithSecretsMasked() throws Exception {
+    String secret = "sk-" + Long.toHexString(System.nanoTime());
+    RunSummary s =
+        run(
+            "2025-03-31",
+            "--targetParallelism=3",
+            "--flinkMaster=flink.example:8081",
+            "--parallelism=4",
+            "--awsRegion=eu-west-3",
+            "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\","
+                + "\"accessKeyId\":\"AKIDC360TEST\",\"secretAccessKey\":\""
+                + secret
+                + "\"}");
+    assertThat(s.message(), s.status(), is("succeeded"));
+    assertThat(
+        DB.column(
+            "SELECT concat_ws(' ', options->>'runner', options->>'targetParallelism',"
+                + " options->>'flinkMaster', options->>'parallelism', options->>'awsRegion',"
+                + " options->>'awsCredentialsProvider', options->>'runDate') FROM"
+                + " ops.pipeline_runs WHERE run_id = "
+                + s.runId()),
+        containsInAnyOrder(
+            "org.apache.beam.runners.direct.DirectRunner 3 flink.example:8081 4 eu-west-3 ***"
+                + " 2025-03-31"));
+    assertThat(
+        String.join("\n", DB.column("SELECT options::text FROM ops.pipeline_runs")),
+        not(containsString(secret)));
+  }
+
+  @Test
+  @Order(11)
+  void aSnapshotKeepsACustomerWhoseRowWasQuarantinedAndDeletesTheAbsentOnes() throws Exception {
+    // SPEC §3: C2's row is in the file but quarantined (type:email): present, not deleted. C1 is in
+    // the file, unchanged. C9 is not in the file: its open version is closed by an is_deleted
+    // version. Before, C2 was deleted too.
+    Path landing = tmp.resolve("snapshot");
+    Path customers = Files.createDirectories(landing.resolve("customers/dt=2025-04-04"));
+    Files.writeString(
+        customers.resolve("customers.csv"),
+        String.join(
+            "\n",
+            "customer_id,account_id,name,email,city,country,segment,industry,created_date,updated_at",
+            "C1,A1,Alice Smith,alice@example.com,Paris,FR,SMB,Retail,2024-01-01,2025-03-01T10:00:00",
+            "C2,A2,Bob,not-an-email,Berlin,DE,Mid-Market,Finance,2024-02-01,2025-04-04T06:00:00Z",
+            ""));
+    List<String> before =
+        DB.column("SELECT customer_id FROM dw.dim_customer WHERE is_current AND NOT is_deleted");
+    assertThat(before, hasItems("C1", "C2", "C9"));
+    RunSummary s =
+        DailyRun.execute(
+            DailyRun.options(
+                "--runDate=2025-04-04",
+                "--input=" + landing,
+                "--jdbcUrl=" + DB.jdbcUrl(),
+                "--customersMode=snapshot"),
+            System.out);
+    assertThat(s.message(), s.status(), is("succeeded"));
+    assertCounts(s, "customers", 2, 1, 1, 0, 0);
+    assertThat(
+        DB.column(
+            "SELECT (record->>'customer_id') || ' ' || rule FROM dq.rejected_rows WHERE run_id = "
+                + s.runId()),
+        containsInAnyOrder("C2 type:email"));
+    assertThat(
+        DB.column(
+            "SELECT customer_id FROM dw.dim_customer WHERE is_deleted AND run_id = " + s.runId()),
+        containsInAnyOrder(
+            before.stream().filter(k -> !k.equals("C1") && !k.equals("C2")).toArray()));
+    assertThat(
+        DB.column(
+            "SELECT customer_id || ' ' || segment FROM dw.dim_customer WHERE customer_id = 'C2'"
+                + " AND is_current AND NOT is_deleted"),
+        containsInAnyOrder("C2 Mid-Market"));
   }
 
   private static void assertCounts(

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -50,6 +51,13 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
 
   /** Rejects of {@link Quarantine#SCHEMA}, at least one per rejected input row. */
   public static final TupleTag<Row> REJECTED = new TupleTag<Row>("rejected") {};
+
+  /**
+   * The natural key of each rejected row whose key could be read, for entities with a one-column
+   * key ({@link RowCleaner.Result#rejectedKey()}): such a customer was in the file, so a snapshot
+   * does not delete it.
+   */
+  public static final TupleTag<String> REJECTED_KEYS = new TupleTag<String>("rejectedKeys") {};
 
   abstract EntitySpec entity();
 
@@ -114,9 +122,10 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
         input.apply(
             "Clean" + upperCamel(entity().name()),
             ParDo.of(new CleanFn(new RowCleaner(entity(), runDate(), timezone()), entity()))
-                .withOutputTags(CLEAN, TupleTagList.of(REJECTED)));
+                .withOutputTags(CLEAN, TupleTagList.of(REJECTED).and(REJECTED_KEYS)));
     out.get(CLEAN).setRowSchema(entity().typedSchema());
     out.get(REJECTED).setRowSchema(Quarantine.SCHEMA);
+    out.get(REJECTED_KEYS).setCoder(StringUtf8Coder.of());
     return out;
   }
 
@@ -191,6 +200,7 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
         perRule.computeIfAbsent(rule, k -> Metrics.counter(namespace, "rejects:" + k)).inc();
         out.get(REJECTED).output(reject);
       }
+      r.rejectedKey().ifPresent(k -> out.get(REJECTED_KEYS).output(k));
     }
   }
 }

@@ -7,6 +7,7 @@ import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.model.RuleContext;
 import io.c360.transforms.quality.Quarantine;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -45,10 +46,12 @@ public final class RowCleaner implements Serializable {
   public static final class Result {
     private final Row clean;
     private final List<Row> rejects;
+    private final String rejectedKey;
 
-    private Result(Row clean, List<Row> rejects) {
+    private Result(Row clean, List<Row> rejects, String rejectedKey) {
       this.clean = clean;
       this.rejects = rejects;
+      this.rejectedKey = rejectedKey;
     }
 
     public boolean isClean() {
@@ -63,6 +66,14 @@ public final class RowCleaner implements Serializable {
     /** One {@link Quarantine#SCHEMA} row per failed rule, in check order. */
     public List<Row> rejects() {
       return rejects;
+    }
+
+    /**
+     * For a rejected row of an entity with a one-column natural key, that key as cleaned, when it
+     * could be read: the row was in the file, so a snapshot counts its key as present (SPEC §3).
+     */
+    public Optional<String> rejectedKey() {
+      return Optional.ofNullable(rejectedKey);
     }
   }
 
@@ -93,6 +104,7 @@ public final class RowCleaner implements Serializable {
     for (Derivation d : entity.derivations()) {
       if (d.inputs().stream().noneMatch(unreadable::contains)) {
         d.apply(values);
+        boundDerived(d, values, unreadable, failures);
       }
     }
     Row typed = typedRow(raw, values);
@@ -102,7 +114,7 @@ public final class RowCleaner implements Serializable {
       }
     }
     if (failures.isEmpty()) {
-      return new Result(typed, List.of());
+      return new Result(typed, List.of(), null);
     }
     String record = Quarantine.recordJson(raw);
     List<Row> rejects = new ArrayList<>(failures.size());
@@ -116,10 +128,39 @@ public final class RowCleaner implements Serializable {
               f.message(),
               record));
     }
-    return new Result(null, List.copyOf(rejects));
+    return new Result(null, List.copyOf(rejects), key(values, unreadable));
+  }
+
+  private String key(Map<String, Object> values, Set<String> unreadable) {
+    if (entity.naturalKey().size() != 1) {
+      return null;
+    }
+    String k = entity.naturalKey().get(0);
+    Object v = values.get(k);
+    return v == null || unreadable.contains(k) ? null : v.toString();
   }
 
   private record Failure(String rule, String message) {}
+
+  /**
+   * A derived decimal must fit its warehouse column like a landed one (an imputed amount of a huge
+   * quantity × unit_price): else {@code type:<column>}, and the rules reading it are skipped.
+   */
+  private void boundDerived(
+      Derivation d, Map<String, Object> values, Set<String> unreadable, List<Failure> failures) {
+    for (String out : d.outputs()) {
+      Optional<Column> c = entity.column(out);
+      if (c.isPresent() && values.get(out) instanceof BigDecimal v) {
+        try {
+          values.put(out, Values.bounded(c.get(), v));
+        } catch (InvalidValueException e) {
+          failures.add(new Failure(e.rule(), e.getMessage() + " (computed during cleaning)"));
+          unreadable.add(out);
+          values.put(out, null);
+        }
+      }
+    }
+  }
 
   private static String landed(Row raw, Column c) {
     if (!raw.getSchema().hasField(c.name())) {

@@ -3,6 +3,7 @@ package io.c360.transforms.clean;
 import io.c360.transforms.model.Column;
 import io.c360.transforms.model.Decimals;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,22 +31,34 @@ import java.util.regex.Pattern;
  *       code is upper-cased.
  *   <li>EMAIL: lower-cased; exactly one {@code @}, a non-empty local part, a domain with a dot that
  *       is neither its first nor last character, and no whitespace; else {@code type:email}.
- *   <li>DATE: {@code YYYY-MM-DD}, a real calendar date (2024-02-30 is a type error).
+ *   <li>DATE: {@code YYYY-MM-DD}, a real calendar date (2024-02-30 is a type error) in the years
+ *       {@link #MIN_YEAR}–{@link #MAX_YEAR}.
  *   <li>TIMESTAMP: {@code YYYY-MM-DD}, {@code T} or a space, {@code HH:MM}, optional {@code :SS}
  *       and {@code .fraction} (up to 9 digits, kept to the microsecond as PostgreSQL does), and an
  *       optional offset {@code Z}, {@code ±HH}, {@code ±HHMM} or {@code ±HH:MM}. Without an offset
  *       the value is read in the run timezone (a time in a DST gap moves forward by the gap, an
- *       ambiguous one takes the earlier offset). A date without a time is a type error.
+ *       ambiguous one takes the earlier offset). A date without a time is a type error, and so is a
+ *       date outside the years {@link #MIN_YEAR}–{@link #MAX_YEAR} (as written).
  *   <li>DECIMAL: digits with an optional {@code .} fraction and exponent; a comma (decimal or
- *       thousands) is a type error. Stored without trailing zeros ({@code 10.50 → 10.5}).
+ *       thousands) is a type error, and so are NaN and Infinity. Rounded half-up to the scale of
+ *       the column's {@code numeric(precision, scale)} ({@link Column#numeric}); a value with
+ *       {@code precision − scale} or more integer digits after rounding (14 for {@code numeric(18,
+ *       4)}) is a type error: the warehouse column cannot hold it (SPEC §2 "Bounds"). Stored
+ *       without trailing zeros ({@code 10.50 → 10.5}).
  *   <li>INTEGER: as DECIMAL, but the value must be integral ({@code 3}, {@code 3.0}; not {@code
- *       3.5}) and fit in 64 bits.
+ *       3.5}) and fit in 64 bits ({@code bigint}).
  *   <li>ENUM: matched to the accepted values ignoring case and all whitespace ({@code MID - MARKET}
  *       → {@code Mid-Market}), stored in the accepted spelling; else {@code
  *       accepted_values:<column>}.
  * </ul>
  */
 public final class Values {
+  /** The first year a DATE or TIMESTAMP value may have (SPEC §2 "Bounds"). */
+  public static final int MIN_YEAR = 1900;
+
+  /** The last year a DATE or TIMESTAMP value may have (SPEC §2 "Bounds"). */
+  public static final int MAX_YEAR = 2999;
+
   private static final Pattern DROPPED_CONTROLS =
       Pattern.compile("[\\x00-\\x08\\x0E-\\x1F\\x7F-\\x9F\\uFEFF\\u200B-\\u200D\\u2060]");
   private static final Pattern SPACE_CONTROLS = Pattern.compile("[\\t\\n\\x0B\\f\\r]");
@@ -166,13 +179,23 @@ public final class Values {
   static LocalDate date(Column column, String s) throws InvalidValueException {
     Matcher m = DATE.matcher(s);
     if (m.matches()) {
+      LocalDate d;
       try {
-        return LocalDate.of(num(m, 1), num(m, 2), num(m, 3));
+        d = LocalDate.of(num(m, 1), num(m, 2), num(m, 3));
       } catch (DateTimeException e) {
         throw type(column, s, "a calendar date (" + e.getMessage() + ")");
       }
+      return inYears(column, s, d);
     }
     throw type(column, s, "a date YYYY-MM-DD");
+  }
+
+  private static LocalDate inYears(Column column, String s, LocalDate d)
+      throws InvalidValueException {
+    if (d.getYear() < MIN_YEAR || d.getYear() > MAX_YEAR) {
+      throw type(column, s, "a date in the years " + MIN_YEAR + "–" + MAX_YEAR);
+    }
+    return d;
   }
 
   static Instant timestamp(Column column, String s, ZoneId zone) throws InvalidValueException {
@@ -180,8 +203,14 @@ public final class Values {
     if (!m.matches()) {
       throw type(column, s, "an ISO 8601 timestamp YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][Z|±HH[:MM]]");
     }
+    LocalDate d;
     try {
-      LocalDate d = LocalDate.of(num(m, 1), num(m, 2), num(m, 3));
+      d = LocalDate.of(num(m, 1), num(m, 2), num(m, 3));
+    } catch (DateTimeException e) {
+      throw type(column, s, "a valid timestamp (" + e.getMessage() + ")");
+    }
+    inYears(column, s, d);
+    try {
       int nanos = 0;
       if (m.group(7) != null) {
         nanos = Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
@@ -215,7 +244,46 @@ public final class Values {
     if (!NUMBER.matcher(s).matches()) {
       throw type(column, s, "a decimal number with '.' as the decimal point");
     }
-    return Decimals.canonical(new BigDecimal(s));
+    return bounded(column, new BigDecimal(s), s);
+  }
+
+  /**
+   * {@code d} as the DECIMAL {@code column}'s warehouse type holds it: rounded half-up to the
+   * column's scale, without trailing zeros. Also for values computed during cleaning (an imputed
+   * amount), so every decimal that reaches the warehouse passed the same bound.
+   *
+   * @throws InvalidValueException {@code type:<column>} when it has {@code precision − scale} or
+   *     more integer digits after rounding
+   */
+  public static BigDecimal bounded(Column column, BigDecimal d) throws InvalidValueException {
+    return bounded(column, d, d.toPlainString());
+  }
+
+  private static BigDecimal bounded(Column column, BigDecimal d, String shown)
+      throws InvalidValueException {
+    int maxIntegerDigits = column.precision() - column.scale();
+    // An exponent alone says the value is too large; no need to expand 1e9999 to round it.
+    if (d.precision() - d.scale() > maxIntegerDigits + 1) {
+      throw tooLarge(column, shown, maxIntegerDigits);
+    }
+    BigDecimal r = d.setScale(column.scale(), RoundingMode.HALF_UP);
+    if (r.precision() - r.scale() >= maxIntegerDigits) {
+      throw tooLarge(column, shown, maxIntegerDigits);
+    }
+    return Decimals.canonical(r);
+  }
+
+  private static InvalidValueException tooLarge(Column column, String s, int maxIntegerDigits) {
+    return type(
+        column,
+        s,
+        "a decimal the warehouse column numeric("
+            + column.precision()
+            + ", "
+            + column.scale()
+            + ") can hold (at most "
+            + (maxIntegerDigits - 1)
+            + " integer digits)");
   }
 
   static Long integer(Column column, String s) throws InvalidValueException {

@@ -21,6 +21,11 @@ public final class DataFiles {
    * local root without a scheme is made absolute so lineage carries a full path.
    */
   public static String partitionFolder(String inputRoot, String entity, LocalDate dt) {
+    return root(inputRoot) + "/" + entity + "/dt=" + dt + "/";
+  }
+
+  /** The landing root as folders under it are named: local paths absolute, no trailing slash. */
+  public static String root(String inputRoot) {
     String root = inputRoot;
     if (!root.contains("://")) {
       root = java.nio.file.Paths.get(root).toAbsolutePath().normalize().toString();
@@ -28,7 +33,7 @@ public final class DataFiles {
     while (root.endsWith("/") && root.length() > 1 && !root.endsWith("://")) {
       root = root.substring(0, root.length() - 1);
     }
-    return root + "/" + entity + "/dt=" + dt + "/";
+    return root;
   }
 
   /**

@@ -29,12 +29,15 @@ public final class Partition {
     FILES
   }
 
+  private final EntitySpec entity;
   private final String folder;
   private final Status status;
   private final List<String> files;
   private final List<String> ignored;
 
-  private Partition(String folder, Status status, List<String> files, List<String> ignored) {
+  private Partition(
+      EntitySpec entity, String folder, Status status, List<String> files, List<String> ignored) {
+    this.entity = entity;
     this.folder = folder;
     this.status = status;
     this.files = List.copyOf(files);
@@ -46,7 +49,7 @@ public final class Partition {
     String folder = DataFiles.partitionFolder(inputRoot, entity.name(), dt);
     boolean local = !folder.contains("://") || folder.startsWith("file://");
     if (local && !Files.isDirectory(Paths.get(folder.replaceFirst("^file://", "")))) {
-      return new Partition(folder, Status.ABSENT, List.of(), List.of());
+      return new Partition(entity, folder, Status.ABSENT, List.of(), List.of());
     }
     MatchResult match;
     try {
@@ -71,9 +74,50 @@ public final class Partition {
     ignored.sort(null);
     if (files.isEmpty()) {
       return new Partition(
-          folder, !local && ignored.isEmpty() ? Status.ABSENT : Status.EMPTY, files, ignored);
+          entity,
+          folder,
+          !local && ignored.isEmpty() ? Status.ABSENT : Status.EMPTY,
+          files,
+          ignored);
     }
-    return new Partition(folder, Status.FILES, files, ignored);
+    return new Partition(entity, folder, Status.FILES, files, ignored);
+  }
+
+  /**
+   * The partitions of {@code entities} for {@code dt}, in that order (SPEC §1): an entity without a
+   * folder is {@link Status#ABSENT} (skipped and reported), but an input root that does not exist,
+   * or a date for which no entity has a folder, is an error.
+   *
+   * @throws IngestException naming the input root and every folder looked at
+   */
+  public static List<Partition> ofDate(String inputRoot, List<EntitySpec> entities, LocalDate dt) {
+    List<Partition> parts = new ArrayList<>();
+    for (EntitySpec e : entities) {
+      parts.add(of(inputRoot, e, dt));
+    }
+    if (parts.stream().anyMatch(p -> !p.isAbsent())) {
+      return parts;
+    }
+    List<String> looked = parts.stream().map(Partition::folder).toList();
+    String root = DataFiles.root(inputRoot);
+    boolean local = !root.contains("://") || root.startsWith("file://");
+    if (local && !Files.isDirectory(Paths.get(root.replaceFirst("^file://", "")))) {
+      throw new IngestException(
+          "input root " + root + " does not exist (looked for " + String.join(", ", looked) + ")");
+    }
+    throw new IngestException(
+        "no entity has a folder for dt="
+            + dt
+            + " under input root "
+            + root
+            + (local ? "" : " (or the root does not exist)")
+            + ": looked at "
+            + String.join(", ", looked));
+  }
+
+  /** The entity whose partition this is. */
+  public EntitySpec entity() {
+    return entity;
   }
 
   public String folder() {

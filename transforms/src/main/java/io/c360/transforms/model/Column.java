@@ -5,16 +5,26 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** One declared column of an entity: name, type, whether required, accepted values. */
+/**
+ * One declared column of an entity: name, type, whether required, accepted values and, for a
+ * DECIMAL, the {@code numeric(precision, scale)} of its warehouse column (SPEC §2 "Bounds").
+ */
 public final class Column implements Serializable {
+  /** The warehouse type of a DECIMAL column unless declared otherwise: {@code numeric(18, 4)}. */
+  public static final int DEFAULT_PRECISION = 18;
+
+  public static final int DEFAULT_SCALE = 4;
+
   private final String name;
   private final ColumnType type;
   private final boolean required;
   private final List<String> acceptedValues;
   private final String defaultValue;
+  private final int precision;
+  private final int scale;
 
   private Column(String name, ColumnType type, boolean required, List<String> acceptedValues) {
-    this(name, type, required, acceptedValues, null);
+    this(name, type, required, acceptedValues, null, DEFAULT_PRECISION, DEFAULT_SCALE);
   }
 
   private Column(
@@ -22,12 +32,16 @@ public final class Column implements Serializable {
       ColumnType type,
       boolean required,
       List<String> acceptedValues,
-      String defaultValue) {
+      String defaultValue,
+      int precision,
+      int scale) {
     this.name = Objects.requireNonNull(name);
     this.type = Objects.requireNonNull(type);
     this.required = required;
     this.acceptedValues = List.copyOf(acceptedValues);
     this.defaultValue = defaultValue;
+    this.precision = precision;
+    this.scale = scale;
   }
 
   public static Column required(String name, ColumnType type) {
@@ -69,7 +83,33 @@ public final class Column implements Serializable {
       throw new IllegalArgumentException(
           name + ": default '" + value + "' is not one of " + acceptedValues);
     }
-    return new Column(name, type, required, acceptedValues, value);
+    return new Column(name, type, required, acceptedValues, value, precision, scale);
+  }
+
+  /**
+   * This DECIMAL column, stored in {@code numeric(precision, scale)} instead of {@code numeric(18,
+   * 4)}: values are rounded half-up to {@code scale} places and must have fewer than {@code
+   * precision − scale} integer digits.
+   */
+  public Column numeric(int precision, int scale) {
+    if (type != ColumnType.DECIMAL) {
+      throw new IllegalArgumentException(name + ": only a DECIMAL column has a numeric type");
+    }
+    if (precision < 1 || scale < 0 || scale > precision) {
+      throw new IllegalArgumentException(
+          name + ": numeric(" + precision + ", " + scale + ") is not a PostgreSQL numeric type");
+    }
+    return new Column(name, type, required, acceptedValues, defaultValue, precision, scale);
+  }
+
+  /** Total digits of a DECIMAL column's warehouse type ({@code numeric(precision, scale)}). */
+  public int precision() {
+    return precision;
+  }
+
+  /** Decimal places of a DECIMAL column's warehouse type; landed values are rounded to it. */
+  public int scale() {
+    return scale;
   }
 
   /** The value a null landed value becomes, if any (as text, cleaned like a landed value). */

@@ -67,7 +67,7 @@ public final class Entities {
           .column(required("channel_id", ID))
           .column(required("channel_name", NAME))
           .column(optional("channel_type", STRING))
-          .column(optional("unit_price_eur", DECIMAL))
+          .column(optional("unit_price_eur", DECIMAL).numeric(18, 6))
           .naturalKey("channel_id")
           .build();
 
@@ -85,6 +85,7 @@ public final class Entities {
           .column(required("transaction_ts", TIMESTAMP))
           .derived(optional("amount_imputed", ColumnType.BOOLEAN))
           .derivation(SalesRules.amountImputation())
+          .businessRule(SalesRules.amountPresent())
           .businessRule(SalesRules.negativeAmount())
           .businessRule(SalesRules.futureDate())
           .businessRule(SalesRules.amountMismatch())

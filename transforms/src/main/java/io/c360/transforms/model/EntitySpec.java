@@ -200,8 +200,8 @@ public final class EntitySpec implements Serializable {
     }
 
     public Builder businessRule(BusinessRule r) {
-      if (businessRules.stream().anyMatch(x -> x.name().equals(r.name()))) {
-        throw new IllegalArgumentException("duplicate business rule " + r.name() + " in " + name);
+      if (businessRules.stream().anyMatch(x -> x.ruleName().equals(r.ruleName()))) {
+        throw new IllegalArgumentException("duplicate rule " + r.ruleName() + " in " + name);
       }
       businessRules.add(r);
       return this;

@@ -14,6 +14,14 @@ public final class SalesRules {
   private SalesRules() {}
 
   /**
+   * {@code not_null:amount}: amount and unit_price both missing, so amount cannot be imputed and
+   * the sale has nothing to count as revenue. Checked after the imputation, whatever the status.
+   */
+  public static BusinessRule amountPresent() {
+    return new AmountPresent();
+  }
+
+  /**
    * {@code business:negative_amount}: a completed sale with quantity ≤ 0 or amount < 0, or a
    * returned sale with amount > 0. Cancelled sales are not checked.
    */
@@ -43,6 +51,33 @@ public final class SalesRules {
    */
   public static Derivation amountImputation() {
     return new AmountImputation();
+  }
+
+  private static final class AmountPresent implements BusinessRule {
+    @Override
+    public String family() {
+      return "not_null";
+    }
+
+    @Override
+    public String name() {
+      return "amount";
+    }
+
+    @Override
+    public List<String> inputs() {
+      return List.of("amount", "unit_price");
+    }
+
+    @Override
+    public Optional<String> check(Row typed, RuleContext context) {
+      if (typed.getDecimal("amount") == null && typed.getDecimal("unit_price") == null) {
+        return Optional.of(
+            "amount is required when unit_price is missing: amount and unit_price are both"
+                + " missing, so the sale has no revenue to count");
+      }
+      return Optional.empty();
+    }
   }
 
   private static final class NegativeAmount implements BusinessRule {

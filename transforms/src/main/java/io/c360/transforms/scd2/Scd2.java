@@ -119,6 +119,16 @@ public final class Scd2 {
 
   private Scd2() {}
 
+  /** Input of {@link Merge#countingPresent()}: the dimension's typed, deduplicated rows. */
+  public static final TupleTag<Row> ROWS = new TupleTag<Row>("rows") {};
+
+  /**
+   * Input of {@link Merge#countingPresent()}: keys that were in the day's file although no row of
+   * theirs is in {@link #ROWS} (their rows were quarantined); in {@link Mode#SNAPSHOT} they are
+   * present, not absent, and are not deleted (SPEC §3).
+   */
+  public static final TupleTag<String> PRESENT_KEYS = new TupleTag<String>("presentKeys") {};
+
   /** Whether keys absent from the batch are closed ({@code --customersMode}). */
   public enum Mode {
     /** Absent keys are left unchanged (default). */
@@ -213,8 +223,26 @@ public final class Scd2 {
       return toBuilder().setMode(mode).build();
     }
 
+    /**
+     * This merge over a tuple of {@link #ROWS} and {@link #PRESENT_KEYS}: as the plain merge of the
+     * rows, and in {@link Mode#SNAPSHOT} the present keys are not deleted.
+     *
+     * <pre>{@code
+     * PCollectionTuple.of(Scd2.ROWS, customers).and(Scd2.PRESENT_KEYS, quarantinedIds)
+     *     .apply("MergeDimCustomer", Scd2.merge(DimensionSpec.CUSTOMER)...countingPresent());
+     * }</pre>
+     */
+    public CountingPresent countingPresent() {
+      return new CountingPresent(this);
+    }
+
     @Override
     public PCollection<MergeStats> expand(PCollection<Row> input) {
+      return expand(input, null);
+    }
+
+    PCollection<MergeStats> expand(
+        PCollection<Row> input, @Nullable PCollection<String> presentKeys) {
       if (connection() == null) {
         throw new IllegalStateException("Scd2.merge().withConnection() is required");
       }
@@ -263,8 +291,13 @@ public final class Scd2 {
                 .apply("SpreadPartitions", Reshuffle.viaRandomKey())
                 .apply("ReadOpenKeys", ParDo.of(new OpenKeysFn(this)))
                 .setCoder(eventCoder);
-        events =
-            PCollectionList.of(events).and(deletes).apply("WithDeletes", Flatten.pCollections());
+        PCollectionList<KV<String, Event>> all = PCollectionList.of(events).and(deletes);
+        if (presentKeys != null) {
+          all =
+              all.and(
+                  presentKeys.apply("PresentKeys", ParDo.of(new PresentFn())).setCoder(eventCoder));
+        }
+        events = all.apply("WithDeletes", Flatten.pCollections());
       }
 
       Schema stagingSchema = stagingSchema(dimension());
@@ -320,6 +353,39 @@ public final class Scd2 {
               "defaultValidFrom",
               defaultValidFrom() == null ? null : defaultValidFrom().toString()));
       builder.add(DisplayData.item("timezone", timezone().getId()));
+    }
+  }
+
+  /** {@link Merge#countingPresent()}: the merge of {@link #ROWS} knowing {@link #PRESENT_KEYS}. */
+  public static final class CountingPresent
+      extends PTransform<PCollectionTuple, PCollection<MergeStats>> {
+    private final Merge merge;
+
+    private CountingPresent(Merge merge) {
+      this.merge = merge;
+    }
+
+    @Override
+    public PCollection<MergeStats> expand(PCollectionTuple input) {
+      if (!input.has(ROWS) || !input.has(PRESENT_KEYS)) {
+        throw new IllegalArgumentException(
+            "Scd2.merge().countingPresent() expects a tuple of Scd2.ROWS and Scd2.PRESENT_KEYS");
+      }
+      // The merge's steps are applied here directly, so their names are those of the plain merge.
+      return merge.expand(input.get(ROWS), input.get(PRESENT_KEYS));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      merge.populateDisplayData(builder);
+    }
+  }
+
+  /** A key present in the day's file with only quarantined rows → a presence marker. */
+  static class PresentFn extends DoFn<String, KV<String, Event>> {
+    @ProcessElement
+    public void process(@Element String key, OutputReceiver<KV<String, Event>> out) {
+      out.output(KV.of(key, Event.present()));
     }
   }
 
@@ -500,16 +566,23 @@ public final class Scd2 {
       for (KV<String, Iterable<Event>> keyed : shard.getValue()) {
         List<Event> changes = new ArrayList<>();
         Event delete = null;
+        boolean present = false;
         for (Event e : keyed.getValue()) {
           if (e.isDelete()) {
             delete = e;
+          } else if (e.isPresence()) {
+            present = true;
           } else {
             changes.add(e);
           }
         }
-        // A snapshot delete applies only to keys absent from the batch.
-        if (changes.isEmpty() && delete != null) {
+        // A snapshot delete applies only to keys absent from the file: neither a row in the batch
+        // nor a quarantined row.
+        if (changes.isEmpty() && delete != null && !present) {
           changes.add(delete);
+        }
+        if (changes.isEmpty()) {
+          continue;
         }
         pending.add(KV.of(keyed.getKey(), changes));
         if (pending.size() >= HISTORY_LOOKUP_BATCH) {

@@ -212,6 +212,19 @@ public final class Scd2History {
       return new Event(at, null, List.of(), true, "", 0);
     }
 
+    /**
+     * Snapshot mode: the key was in the day's file, but its row was quarantined. It changes no
+     * history; it only cancels the key's {@link #delete}.
+     */
+    public static Event present() {
+      return new Event(Instant.EPOCH, null, List.of(), false, "", 0);
+    }
+
+    /** Whether this is a {@link #present()} marker rather than a change or a delete. */
+    public boolean isPresence() {
+      return !delete && tracked == null;
+    }
+
     public Instant validFrom() {
       return validFrom;
     }
@@ -258,6 +271,9 @@ public final class Scd2History {
 
     @Override
     public String toString() {
+      if (isPresence()) {
+        return "Present";
+      }
       return delete
           ? "Delete{" + validFrom + "}"
           : "Event{"

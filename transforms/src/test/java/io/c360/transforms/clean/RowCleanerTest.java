@@ -207,6 +207,44 @@ class RowCleanerTest {
             "no unit_price: nothing to compare (near miss)",
             with("unit_price", "", "amount", "999"),
             List.of()),
+        // amount and unit_price both missing: nothing to impute, nothing to count as revenue
+        Arguments.of(
+            "amount and unit_price missing",
+            with("unit_price", null, "amount", null),
+            List.of("not_null:amount")),
+        Arguments.of(
+            "amount and unit_price blank, cancelled",
+            with("status", "cancelled", "unit_price", " ", "amount", ""),
+            List.of("not_null:amount")),
+        Arguments.of(
+            "amount given, unit_price missing (near miss)",
+            with("unit_price", "", "amount", "10"),
+            List.of()),
+        Arguments.of(
+            "unit_price unreadable: its type error alone",
+            with("unit_price", "1,5", "amount", ""),
+            List.of("type:unit_price")),
+        // bounds: a landed or imputed value the warehouse column cannot hold
+        Arguments.of(
+            "unit_price 1e20",
+            with("unit_price", "1e20", "amount", "10"),
+            List.of("type:unit_price")),
+        Arguments.of(
+            "imputed amount too large for numeric(18, 4)",
+            with("quantity", "1000000", "unit_price", "9999999999.5", "amount", ""),
+            List.of("type:amount")),
+        Arguments.of(
+            "imputed amount of 13 integer digits (near miss)",
+            with("quantity", "1000", "unit_price", "9999999999.5", "amount", ""),
+            List.of()),
+        Arguments.of(
+            "quantity beyond 64 bits",
+            with("quantity", "99999999999999999999", "amount", "1"),
+            List.of("type:quantity")),
+        Arguments.of(
+            "transaction_ts in year 1899",
+            with("transaction_ts", "1899-12-31 12:00"),
+            List.of("type:transaction_ts")),
         // imputed amounts cannot mismatch, but are checked for sign
         Arguments.of(
             "imputed negative amount",
@@ -241,9 +279,10 @@ class RowCleanerTest {
         cleanRow(Entities.SALES, with("quantity", "3", "unit_price", "2.5", "amount", "7.5"));
     assertThat(landed.getBoolean("amount_imputed"), is(false));
 
-    Row noPrice = cleanRow(Entities.SALES, with("unit_price", null, "amount", null));
-    assertThat(noPrice.getDecimal("amount"), nullValue());
-    assertThat(noPrice.getBoolean("amount_imputed"), is(false));
+    Row imputedRounded =
+        cleanRow(Entities.SALES, with("quantity", "3", "unit_price", "2.00005", "amount", ""));
+    assertThat(imputedRounded.getDecimal("unit_price"), equalTo(new BigDecimal("2.0001")));
+    assertThat(imputedRounded.getDecimal("amount"), equalTo(new BigDecimal("6.0003")));
   }
 
   @Test
@@ -327,6 +366,25 @@ class RowCleanerTest {
     assertThat(record.get("quantity"), equalTo("two"));
     assertThat(record.containsKey("amount_imputed"), is(false));
     assertThat(record.containsKey(EntitySpec.SOURCE_FILE), is(false));
+  }
+
+  @Test
+  void aRejectedRowCarriesItsNaturalKeyWhenItCouldBeRead() {
+    RowCleaner customers = new RowCleaner(Entities.CUSTOMERS, RUN_DATE, PARIS);
+    RowCleaner.Result badEmail =
+        customers.clean(raw(Entities.CUSTOMERS, 3, with("customer_id", " 42.0 ", "email", "x")));
+    assertThat(badEmail.isClean(), is(false));
+    assertThat(badEmail.rejectedKey().orElseThrow(), equalTo("42"));
+    RowCleaner.Result noKey =
+        customers.clean(raw(Entities.CUSTOMERS, 4, with("customer_id", " ", "email", "x")));
+    assertThat(noKey.rejectedKey().isPresent(), is(false));
+    RowCleaner.Result clean = customers.clean(raw(Entities.CUSTOMERS, 5, Map.of()));
+    assertThat(clean.rejectedKey().isPresent(), is(false));
+    // a composite natural key (traffic) is not reported
+    RowCleaner.Result traffic =
+        new RowCleaner(Entities.TRAFFIC, RUN_DATE, PARIS)
+            .clean(raw(Entities.TRAFFIC, 6, with("revenue_eur", "x")));
+    assertThat(traffic.rejectedKey().isPresent(), is(false));
   }
 
   @Test

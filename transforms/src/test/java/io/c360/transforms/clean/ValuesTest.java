@@ -266,4 +266,134 @@ class ValuesTest {
     InvalidValueException e = rejected(DATE, raw);
     assertThat(e.getMessage().length() < 200, equalTo(true));
   }
+
+  // SPEC §2 "Bounds": what the warehouse column cannot hold is type:<column>; trips and near misses
+
+  private static final Column PRICE_EUR = Entities.CHANNELS.column("unit_price_eur").orElseThrow();
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // numeric(18, 4): 13 integer digits is the largest that passes
+        "9999999999999.9999|9999999999999.9999",
+        "-9999999999999.9999|-9999999999999.9999",
+        "9999999999999.99994|9999999999999.9999",
+        "1e12|1000000000000",
+        "1.2E+12|1200000000000",
+        // extra places round half-up (away from zero at .5, as PostgreSQL does)
+        "1.23455|1.2346",
+        "1.23454|1.2345",
+        "-1.00005|-1.0001",
+        "0.00005|0.0001",
+        "0.00004999|0",
+        "1e-9999|0"
+      })
+  void decimalsAreRoundedToTheColumnScaleAndFitIt(String raw, String expected) throws Exception {
+    assertThat(clean(DEC, raw), equalTo(new BigDecimal(expected)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "10000000000000",
+        "-10000000000000",
+        "12345678901234.5",
+        "9999999999999.99995",
+        "1e13",
+        "1e20",
+        "1E+9999",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "inf"
+      })
+  void decimalsTheColumnCannotHoldAreTypeErrors(String raw) {
+    InvalidValueException e = rejected(DEC, raw);
+    assertThat(e.rule(), equalTo("type:amount"));
+  }
+
+  @Test
+  void aDecimalTooLargeSaysWhatTheColumnHolds() {
+    InvalidValueException e = rejected(DEC, "1e20");
+    assertThat(e.getMessage(), containsString("'1e20'"));
+    assertThat(e.getMessage(), containsString("numeric(18, 4)"));
+  }
+
+  @Test
+  void theBoundFollowsTheDeclaredNumericType() throws Exception {
+    // channels.unit_price_eur is numeric(18, 6): 11 integer digits, 6 places
+    assertThat(
+        clean(PRICE_EUR, "99999999999.9999994"), equalTo(new BigDecimal("99999999999.999999")));
+    assertThat(clean(PRICE_EUR, "1.0000005"), equalTo(new BigDecimal("1.000001")));
+    assertThat(rejected(PRICE_EUR, "100000000000").rule(), equalTo("type:unit_price_eur"));
+    assertThat(rejected(PRICE_EUR, "99999999999.9999995").rule(), equalTo("type:unit_price_eur"));
+    assertThat(Values.bounded(DEC, new BigDecimal("2.50005")), equalTo(new BigDecimal("2.5001")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Column.optional("name", ColumnType.STRING).numeric(18, 4));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "9223372036854775807|9223372036854775807",
+        "-9223372036854775808|-9223372036854775808",
+        "1e18|1000000000000000000"
+      })
+  void integersUpTo64BitsPass(String raw, long expected) throws Exception {
+    assertThat(clean(INT, raw), equalTo(expected));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "9223372036854775808",
+        "-9223372036854775809",
+        "1e19",
+        "1E+9999",
+        "NaN",
+        "Infinity"
+      })
+  void integersBeyond64BitsAreTypeErrors(String raw) {
+    assertThat(rejected(INT, raw).rule(), equalTo("type:quantity"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1900-01-01", "2999-12-31"})
+  void datesInTheYears1900To2999Pass(String raw) throws Exception {
+    assertThat(clean(DATE, raw), equalTo(LocalDate.parse(raw)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1899-12-31", "3000-01-01", "0001-01-01", "9999-12-31"})
+  void datesOutsideTheYears1900To2999AreTypeErrors(String raw) {
+    InvalidValueException e = rejected(DATE, raw);
+    assertThat(e.rule(), equalTo("type:created_date"));
+    assertThat(e.getMessage(), containsString("1900–2999"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1900-01-01 00:00|1900-01-01T00:00:00Z",
+        "2999-12-31T23:59:59.999999Z|2999-12-31T23:59:59.999999Z"
+      })
+  void timestampsInTheYears1900To2999Pass(String raw, String expected) throws Exception {
+    assertThat(Values.clean(TS, raw, ZoneOffset.UTC), equalTo(Instant.parse(expected)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1899-12-31 23:59:59",
+        "3000-01-01T00:00:00Z",
+        "0001-01-01 00:00",
+        "9999-12-31 00:00"
+      })
+  void timestampsOutsideTheYears1900To2999AreTypeErrors(String raw) {
+    assertThat(rejected(TS, raw).rule(), equalTo("type:transaction_ts"));
+  }
 }

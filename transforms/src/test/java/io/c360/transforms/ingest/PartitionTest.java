@@ -3,6 +3,7 @@ package io.c360.transforms.ingest;
 import static io.c360.transforms.ingest.IngestFixtures.DT;
 import static io.c360.transforms.ingest.IngestFixtures.folder;
 import static io.c360.transforms.ingest.IngestFixtures.write;
+import static io.c360.transforms.ingest.Partition.Status.ABSENT;
 import static io.c360.transforms.model.Entities.CUSTOMERS;
 import static io.c360.transforms.model.Entities.PRODUCTS;
 import static io.c360.transforms.model.Entities.SALES;
@@ -13,7 +14,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.c360.transforms.model.Entities;
+import io.c360.transforms.model.EntitySpec;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,5 +67,43 @@ class PartitionTest {
             dir.resolve("b.parquet").toString(),
             dir.resolve("c.csv").toString()));
     assertThat(p.ignoredFiles(), contains(dir.resolve("_SUCCESS").toString()));
+  }
+
+  @Test
+  void aDateWithSomeEntityFoldersSkipsTheOthers() throws Exception {
+    write(folder(root, SALES).resolve("a.csv"), new byte[] {1});
+    List<Partition> parts = Partition.ofDate(root.toString(), Entities.ALL, DT);
+    assertThat(parts.stream().map(Partition::entity).toList(), equalTo(Entities.ALL));
+    assertThat(
+        parts.stream().map(Partition::status).toList(),
+        contains(ABSENT, ABSENT, ABSENT, Partition.Status.FILES, ABSENT));
+  }
+
+  @Test
+  void aDateWithNoFolderForAnyEntityIsAnErrorNamingEveryFolderLookedAt() throws Exception {
+    write(folder(root, SALES).resolve("a.csv"), new byte[] {1}); // another date's folder only
+    LocalDate other = DT.plusDays(1);
+    IngestException e =
+        assertThrows(
+            IngestException.class, () -> Partition.ofDate(root.toString(), Entities.ALL, other));
+    assertThat(e.getMessage(), containsString("no entity has a folder for dt=" + other));
+    for (EntitySpec entity : Entities.ALL) {
+      assertThat(
+          e.getMessage(),
+          containsString(root.toAbsolutePath() + "/" + entity.name() + "/dt=" + other + "/"));
+    }
+  }
+
+  @Test
+  void aMissingInputRootIsAnErrorNamingIt() {
+    Path missing = root.resolve("no-such-landing");
+    IngestException e =
+        assertThrows(
+            IngestException.class, () -> Partition.ofDate(missing.toString(), Entities.ALL, DT));
+    assertThat(
+        e.getMessage(),
+        allOf(
+            containsString("input root " + missing.toAbsolutePath() + " does not exist"),
+            containsString(missing.toAbsolutePath() + "/customers/dt=" + DT + "/")));
   }
 }

@@ -12,10 +12,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.c360.transforms.model.Entities;
+import io.c360.transforms.model.EntitySpec;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -181,5 +184,20 @@ class ReadEntityS3IT implements Serializable {
     assertThat(products.status(), equalTo(Partition.Status.EMPTY));
     IngestException e = assertThrows(IngestException.class, products::requireFiles);
     assertThat(e.getMessage(), containsString(root + "/products/dt=2026-03-14/"));
+  }
+
+  @Test
+  void aMissingRootOrDateOnS3IsAnErrorNamingEveryFolderLookedAt() {
+    options();
+    for (String root :
+        List.of("s3://" + BUCKET + "/no-such-prefix", "s3://" + BUCKET + "/prefix")) {
+      LocalDate dt = root.endsWith("/prefix") ? DT.plusDays(1) : DT;
+      IngestException e =
+          assertThrows(IngestException.class, () -> Partition.ofDate(root, Entities.ALL, dt));
+      assertThat(e.getMessage(), containsString("no entity has a folder for dt=" + dt));
+      for (EntitySpec entity : Entities.ALL) {
+        assertThat(e.getMessage(), containsString(root + "/" + entity.name() + "/dt=" + dt + "/"));
+      }
+    }
   }
 }

@@ -37,7 +37,11 @@ class EntityRulesTest {
   void salesDeclaresTheRulesOfSpecSection2() {
     assertThat(
         Entities.SALES.businessRules().stream().map(BusinessRule::ruleName).toList(),
-        contains("business:negative_amount", "business:future_date", "business:amount_mismatch"));
+        contains(
+            "not_null:amount",
+            "business:negative_amount",
+            "business:future_date",
+            "business:amount_mismatch"));
     assertThat(Entities.SALES.derivations().size(), equalTo(1));
     assertThat(
         Entities.SALES.column("status").orElseThrow().defaultValue(),

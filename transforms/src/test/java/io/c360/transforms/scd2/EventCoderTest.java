@@ -39,6 +39,10 @@ class EventCoderTest {
     assertThat(Scd2History.hash(back.tracked()), equalTo(Scd2History.hash(change.tracked())));
     Event delete = Event.delete(Instant.parse("2024-03-02T00:00:00Z"));
     assertThat(roundTrip(delete), equalTo(delete));
+    Event present = roundTrip(Event.present());
+    assertThat(present, equalTo(Event.present()));
+    assertThat(present.isPresence(), equalTo(true));
+    assertThat(present.isDelete() || change.isPresence() || delete.isPresence(), equalTo(false));
   }
 
   @Test
