@@ -144,7 +144,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
                     .withOutputTags(
                         CustomerFn.ROWS,
                         TupleTagList.of(CustomerFn.WINDOW).and(CustomerFn.SEGMENT)));
-    outputs.add(perCustomer.get(CustomerFn.ROWS).setCoder(SerializableCoder.of(MartRow.class)));
+    outputs.add(perCustomer.get(CustomerFn.ROWS).setCoder(MartRowCoder.of()));
 
     // Rankings over the customers' 12-month revenue.
     outputs.add(
@@ -165,7 +165,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
     return PCollectionList.of(outputs)
         .apply("FlattenCustomerMarts", Flatten.pCollections())
-        .setCoder(SerializableCoder.of(MartRow.class));
+        .setCoder(MartRowCoder.of());
   }
 
   static final String SEP = "\u001f";

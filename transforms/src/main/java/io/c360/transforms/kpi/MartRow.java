@@ -8,14 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * One row of a mart for one as_of: the values of {@link MartTable#columns()} in order. Values are
  * String, BigDecimal, Long, Integer, LocalDate, Instant or null.
  */
-@DefaultCoder(SerializableCoder.class)
+@DefaultCoder(MartRowCoder.class)
 public final class MartRow implements Serializable {
   private final MartTable table;
   private final LocalDate asOf;

@@ -168,7 +168,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 KpiState.DAILY_SQL,
                 KpiState.DAILY_BOUNDS,
                 new KpiState.TotalsMapper(MartTable.DAILY_SALES, d),
-                SerializableCoder.of(MartRow.class))));
+                MartRowCoder.of())));
     outputs.add(
         asOf.apply(
             "ReadMonthlySales",
@@ -177,7 +177,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 KpiState.MONTHLY_SQL,
                 KpiState.MONTHLY_BOUNDS,
                 new KpiState.TotalsMapper(MartTable.MONTHLY_SALES, d),
-                SerializableCoder.of(MartRow.class))));
+                MartRowCoder.of())));
     outputs.add(
         asOf.apply(
             "ReadProductPerformance",
@@ -186,7 +186,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 KpiState.PRODUCTS_SQL,
                 KpiState.PRODUCTS_BOUNDS,
                 new KpiState.ProductMapper(d),
-                SerializableCoder.of(MartRow.class))));
+                MartRowCoder.of())));
     outputs.add(
         asOf.apply(
             "ReadTrafficRevenue",
@@ -195,7 +195,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 KpiState.TRAFFIC_SQL,
                 KpiState.TRAFFIC_BOUNDS,
                 new KpiState.TrafficMapper(d),
-                SerializableCoder.of(MartRow.class))));
+                MartRowCoder.of())));
     outputs.add(
         asOf.apply(
                 "ReadIndustryRevenue",
@@ -232,7 +232,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     .withQuery(KpiState.IQR_OUTLIERS_SQL)
                     .withParameterSetter(new FencesSetter(d))
                     .withRowMapper(new IqrMapper(d))
-                    .withCoder(SerializableCoder.of(MartRow.class))
+                    .withCoder(MartRowCoder.of())
                     .withOutputParallelization(false)));
     outputs.add(
         asOf.apply(
@@ -248,7 +248,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     PCollection<MartRow> rows =
         PCollectionList.of(outputs)
             .apply("FlattenMarts", Flatten.pCollections())
-            .setCoder(SerializableCoder.of(MartRow.class));
+            .setCoder(MartRowCoder.of());
 
     String loadId = UUID.randomUUID().toString();
     // No regrouping before the COPY: on the Direct runner a GroupByKey copies its buffered rows
