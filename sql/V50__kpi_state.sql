@@ -10,9 +10,9 @@
 --   product_day                                      per date, product and category at sale time
 --   amount_day / quantity_day                        value histograms (numeric_stats, IQR)
 --   traffic_month / traffic_pair                     per customer x channel
---   order_span                                       orders whose lines fall on several dates
--- Buckets that need distinct counts (customer_day, product_day, sales_day) are recomputed from the
--- facts of the dirty keys only; everything else moves by exact deltas. The KPI stage then reads
+--   order_span                                       orders split over dates or customers
+-- Buckets that need distinct counts (customer_day, product_day) are recomputed from the facts of
+-- the dirty keys only; everything else moves by exact deltas. The KPI stage then reads
 -- these tables for D and never reads the facts of the whole history (docs/DECISIONS.md, "KPI
 -- state").
 --
@@ -123,8 +123,9 @@ CREATE TABLE kpi.product_day (
   rev_sumsq  numeric NOT NULL,
   PRIMARY KEY (sales_date, product_id, category)
 );
--- Orders (order_id, else transaction_id) whose completed lines fall on more than one date: the
--- day buckets count an order once per date, and the marts take off the extra dates of these few.
+-- Orders (order_id, else transaction_id) whose completed lines fall on more than one date or
+-- belong to more than one customer: the buckets count an order once per customer and date, and the
+-- marts take off the extra dates and customers of these few.
 CREATE TABLE kpi.order_span (
   order_key  text PRIMARY KEY,
   first_date date NOT NULL,
@@ -307,7 +308,8 @@ BEGIN
              n.revenue - coalesce(o.revenue, 0) AS revenue,
              n.units - coalesce(o.units, 0) AS units,
              n.orders - coalesce(o.orders, 0) AS orders,
-             kpi.jsonb_add(n.categories, kpi.jsonb_neg(o.categories)) AS categories
+             kpi.jsonb_add(n.categories, kpi.jsonb_neg(o.categories)) AS categories,
+             (n.completed > 0)::int - (coalesce(o.completed, 0) > 0)::int AS buyers
       FROM kpi_cd_new n
       LEFT JOIN kpi.customer_day o
         ON o.customer_id = n.customer_id AND o.sales_date = n.sales_date;
@@ -349,21 +351,20 @@ BEGIN
     DELETE FROM kpi.customer_total
       WHERE sales = 0 AND customer_id IN (SELECT DISTINCT customer_id FROM kpi_cd_keys);
 
-    -- per date: recomputed from the facts of the dirty dates (distinct orders are global)
+    -- per date: the customer days' differences (orders are counted per customer; the reads take
+    -- off orders that several customers share)
     CREATE TEMP TABLE kpi_dates ON COMMIT DROP AS SELECT DISTINCT sales_date FROM kpi_ch;
     ANALYZE kpi_dates;
-    DELETE FROM kpi.sales_day s USING kpi_dates d WHERE s.sales_date = d.sales_date;
-    INSERT INTO kpi.sales_day
-      SELECT f.sales_date, count(*),
-             coalesce(sum(f.amount) FILTER (WHERE f.status IN ('completed', 'returned')), 0),
-             count(DISTINCT coalesce(f.order_id, f.transaction_id))
-               FILTER (WHERE f.status = 'completed'),
-             count(DISTINCT f.customer_id) FILTER (WHERE f.status = 'completed'),
-             coalesce(sum(f.quantity) FILTER (WHERE f.status = 'completed'), 0)
-      FROM dw.fact_sales f JOIN kpi_dates d ON d.sales_date = f.sales_date
-      GROUP BY f.sales_date;
+    INSERT INTO kpi.sales_day AS s
+      SELECT sales_date, sum(sales), sum(revenue), sum(orders), sum(buyers), sum(units)
+      FROM kpi_cd_diff GROUP BY sales_date
+    ON CONFLICT (sales_date) DO UPDATE SET
+      sales = s.sales + excluded.sales, revenue = s.revenue + excluded.revenue,
+      orders = s.orders + excluded.orders, customers = s.customers + excluded.customers,
+      units = s.units + excluded.units;
+    DELETE FROM kpi.sales_day s USING kpi_dates d WHERE s.sales_date = d.sales_date AND s.sales = 0;
 
-    -- orders spanning dates, for the dirty order keys
+    -- orders split over dates or customers, for the dirty order keys
     CREATE TEMP TABLE kpi_orders ON COMMIT DROP AS SELECT DISTINCT order_key FROM kpi_ch;
     ANALYZE kpi_orders;
     DELETE FROM kpi.order_span s USING kpi_orders k WHERE s.order_key = k.order_key;
@@ -372,7 +373,8 @@ BEGIN
       FROM kpi_orders k
       JOIN dw.fact_sales f ON coalesce(f.order_id, f.transaction_id) = k.order_key
       WHERE f.status = 'completed'
-      GROUP BY k.order_key HAVING min(f.sales_date) < max(f.sales_date);
+      GROUP BY k.order_key
+      HAVING min(f.sales_date) < max(f.sales_date) OR min(f.customer_id) < max(f.customer_id);
 
     -- industry at sale time and the value histograms: exact deltas of the logged rows
     INSERT INTO kpi.industry_day AS i

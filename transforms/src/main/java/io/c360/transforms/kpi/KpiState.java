@@ -204,16 +204,31 @@ final class KpiState {
 
   /** daily_sales: a row per date in (D − 12 months, D] with any sale. */
   static final String DAILY_SQL =
-      "SELECT sales_date, revenue, orders, customers, units FROM kpi.sales_day"
-          + " WHERE sales_date > ? AND sales_date <= ? AND sales > 0";
+      "WITH extra AS (SELECT sales_date, sum(n - 1) AS orders FROM ("
+          + "   SELECT f.sales_date, s.order_key, count(DISTINCT f.customer_id) AS n"
+          + "   FROM kpi.order_span s JOIN dw.fact_sales f"
+          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
+          + "   WHERE s.last_date > ? AND s.first_date <= ? AND f.status = 'completed'"
+          + "   AND f.sales_date > ? AND f.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1)"
+          + " SELECT d.sales_date, d.revenue, d.orders - coalesce(e.orders, 0), d.customers,"
+          + " d.units FROM kpi.sales_day d LEFT JOIN extra e ON e.sales_date = d.sales_date"
+          + " WHERE d.sales_date > ? AND d.sales_date <= ? AND d.sales > 0";
 
-  static final Bound[] DAILY_BOUNDS = {Bound.WINDOW_START, Bound.AS_OF};
+  static final Bound[] DAILY_BOUNDS = {
+    Bound.WINDOW_START,
+    Bound.AS_OF,
+    Bound.WINDOW_START,
+    Bound.AS_OF, // extra
+    Bound.WINDOW_START,
+    Bound.AS_OF
+  };
 
   /** monthly_sales: the 12 calendar months ending with month(D), up to D. */
   static final String MONTHLY_SQL =
       "WITH extra AS (SELECT month, sum(n - 1) AS orders FROM ("
           + "   SELECT date_trunc('month', f.sales_date)::date AS month, s.order_key,"
-          + "   count(DISTINCT f.sales_date) AS n FROM kpi.order_span s JOIN dw.fact_sales f"
+          + "   count(DISTINCT (f.sales_date, f.customer_id)) AS n"
+          + "   FROM kpi.order_span s JOIN dw.fact_sales f"
           + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
           + "   WHERE s.last_date >= ? AND s.first_date <= ? AND f.status = 'completed'"
           + "   AND f.sales_date >= ? AND f.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1),"

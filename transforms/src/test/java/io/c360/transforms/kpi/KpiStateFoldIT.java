@@ -437,9 +437,12 @@ class KpiStateFoldIT {
       List<String> out = new ArrayList<>();
       groups.forEach(
           (d, fs) -> {
+            // orders are counted per customer and date; the reads take off shared orders
             Set<String> orders = new HashSet<>();
             Set<String> customers = new HashSet<>();
-            fs.stream().filter(Fact::completed).forEach(f -> orders.add(f.orderKey()));
+            fs.stream()
+                .filter(Fact::completed)
+                .forEach(f -> orders.add(f.customer + "/" + f.orderKey()));
             fs.stream().filter(Fact::completed).forEach(f -> customers.add(f.customer));
             out.add(
                 String.join(
@@ -544,13 +547,18 @@ class KpiStateFoldIT {
 
     List<String> orderSpans() {
       Map<String, TreeSet<LocalDate>> dates = new TreeMap<>();
+      Map<String, Set<String>> buyers = new HashMap<>();
       facts.stream()
           .filter(Fact::completed)
-          .forEach(f -> dates.computeIfAbsent(f.orderKey(), k -> new TreeSet<>()).add(f.date));
+          .forEach(
+              f -> {
+                dates.computeIfAbsent(f.orderKey(), k -> new TreeSet<>()).add(f.date);
+                buyers.computeIfAbsent(f.orderKey(), k -> new HashSet<>()).add(f.customer);
+              });
       List<String> out = new ArrayList<>();
       dates.forEach(
           (k, d) -> {
-            if (d.size() > 1) {
+            if (d.size() > 1 || buyers.get(k).size() > 1) {
               out.add(k + "|" + d.first() + "|" + d.last());
             }
           });
