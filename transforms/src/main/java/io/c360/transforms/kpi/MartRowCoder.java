@@ -9,9 +9,12 @@ import java.time.LocalDate;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -31,6 +34,11 @@ public final class MartRowCoder extends AtomicCoder<MartRow> {
 
   public static MartRowCoder of() {
     return INSTANCE;
+  }
+
+  /** How {@code @DefaultCoder(MartRowCoder.class)} on {@link MartRow} finds this coder. */
+  public static CoderProvider getCoderProvider() {
+    return CoderProviders.forCoder(TypeDescriptor.of(MartRow.class), INSTANCE);
   }
 
   private MartRowCoder() {}

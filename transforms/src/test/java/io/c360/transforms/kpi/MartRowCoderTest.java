@@ -26,6 +26,10 @@ class MartRowCoderTest {
           null,
           "SMB")
     };
+    // every PCollection<MartRow> gets this coder, also where none is set (Flink unions require it)
+    org.hamcrest.MatcherAssert.assertThat(
+        org.apache.beam.sdk.coders.CoderRegistry.createDefault().getCoder(MartRow.class),
+        org.hamcrest.Matchers.instanceOf(MartRowCoder.class));
     for (MartRow r : rows) {
       CoderProperties.coderDecodeEncodeEqual(MartRowCoder.of(), r);
       CoderProperties.coderDeterministic(MartRowCoder.of(), r, r);
