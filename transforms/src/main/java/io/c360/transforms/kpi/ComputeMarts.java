@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -150,7 +149,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     outputs.add(
         perCustomer
             .get(CustomerFn.WINDOW)
-            .setCoder(SerializableCoder.of(CustomerWindow.class))
+            .setCoder(KpiCoders.CustomerWindowCoder.of())
             .apply("CollectCustomerRevenue", Combine.globally(new KpiCombines.ToList<>()))
             .apply("RankCustomers", ParDo.of(new RankingFn(d))));
 
@@ -179,7 +178,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
   /**
    * A customer's revenue over (D − 12 months, D] and whether each of the 12 full months was > 0.
    */
-  @org.apache.beam.sdk.coders.DefaultCoder(SerializableCoder.class)
+  @org.apache.beam.sdk.coders.DefaultCoder(KpiCoders.CustomerWindowCoder.class)
   static final class CustomerWindow implements Serializable {
     final String customerId;
     final BigDecimal revenue;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -16,7 +15,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (month(D) counted up to D only), with the days of the oldest month that fall before the 12-month
  * window (head) so the window's revenue is exact.
  */
-@DefaultCoder(SerializableCoder.class)
+@DefaultCoder(KpiCoders.CustomerFiguresCoder.class)
 public final class CustomerFigures implements Serializable {
   final String customerId;
 

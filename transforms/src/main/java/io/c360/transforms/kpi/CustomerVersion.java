@@ -5,11 +5,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** One SCD2 version of {@code dw.dim_customer}: [validFrom, validTo), maybe a tombstone. */
-@DefaultCoder(SerializableCoder.class)
+@DefaultCoder(KpiCoders.CustomerVersionCoder.class)
 public final class CustomerVersion implements Serializable {
   final String customerId;
   final @Nullable String accountId;

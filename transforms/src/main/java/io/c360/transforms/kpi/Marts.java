@@ -144,7 +144,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 KpiState.CUSTOMER_FIGURES_SQL,
                 KpiState.CUSTOMER_FIGURES_BOUNDS,
                 new KpiState.CustomerFiguresMapper(),
-                SerializableCoder.of(CustomerFigures.class)));
+                KpiCoders.CustomerFiguresCoder.of()));
     PCollection<CustomerVersion> customers =
         asOf.apply(
             "ReadCustomerVersions",
@@ -153,7 +153,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 KpiState.CUSTOMER_VERSIONS_SQL,
                 KpiState.CUSTOMER_VERSIONS_BOUNDS,
                 new CustomerMapper(),
-                SerializableCoder.of(CustomerVersion.class)));
+                KpiCoders.CustomerVersionCoder.of()));
     List<PCollection<MartRow>> outputs = new ArrayList<>();
     outputs.add(
         PCollectionTuple.of(ComputeMarts.FIGURES, figures)

@@ -6,7 +6,10 @@ import java.time.LocalDate;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.jupiter.api.Test;
 
-/** Mart rows of every value type survive their coder unchanged, scale of decimals included. */
+/**
+ * Mart rows of every value type, and the KPI stage's other values, survive their coders unchanged
+ * (scale of decimals included), and the registry finds those coders by itself.
+ */
 class MartRowCoderTest {
   static final LocalDate D = LocalDate.of(2025, 4, 1);
 
@@ -34,5 +37,53 @@ class MartRowCoderTest {
       CoderProperties.coderDecodeEncodeEqual(MartRowCoder.of(), r);
       CoderProperties.coderDeterministic(MartRowCoder.of(), r, r);
     }
+  }
+
+  @Test
+  void customerValuesRoundTripThroughTheirCoders() throws Exception {
+    org.apache.beam.sdk.coders.CoderRegistry registry =
+        org.apache.beam.sdk.coders.CoderRegistry.createDefault();
+    org.hamcrest.MatcherAssert.assertThat(
+        registry.getCoder(CustomerVersion.class),
+        org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerVersionCoder.class));
+    org.hamcrest.MatcherAssert.assertThat(
+        registry.getCoder(CustomerFigures.class),
+        org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerFiguresCoder.class));
+    org.hamcrest.MatcherAssert.assertThat(
+        registry.getCoder(ComputeMarts.CustomerWindow.class),
+        org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerWindowCoder.class));
+    CoderProperties.coderDecodeEncodeEqual(
+        KpiCoders.CustomerVersionCoder.of(),
+        new CustomerVersion(
+            "C1",
+            null,
+            "Ann",
+            null,
+            "Oslo",
+            "NO",
+            "SMB",
+            null,
+            D,
+            Instant.parse("2024-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T00:00:00Z"),
+            true));
+    CoderProperties.coderDecodeEncodeEqual(
+        KpiCoders.CustomerFiguresCoder.of(),
+        new CustomerFigures(
+            "C1",
+            3,
+            new BigDecimal("10.5000"),
+            2,
+            new java.util.LinkedHashMap<>(java.util.Map.of("Books", new BigDecimal("10.5000"))),
+            D.minusDays(3),
+            null,
+            java.util.List.of(D.withDayOfMonth(1)),
+            java.util.List.of(new BigDecimal("10.5000")),
+            java.util.List.of(2L),
+            new BigDecimal("-1.0000"),
+            1L));
+    CoderProperties.coderDecodeEncodeEqual(
+        KpiCoders.CustomerWindowCoder.of(),
+        new ComputeMarts.CustomerWindow("C1", new BigDecimal("3.2500"), true));
   }
 }
