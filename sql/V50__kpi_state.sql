@@ -308,7 +308,8 @@ BEGIN
              n.revenue - coalesce(o.revenue, 0) AS revenue,
              n.units - coalesce(o.units, 0) AS units,
              n.orders - coalesce(o.orders, 0) AS orders,
-             kpi.jsonb_add(n.categories, kpi.jsonb_neg(o.categories)) AS categories,
+             CASE WHEN o.categories IS NULL THEN n.categories
+                  ELSE kpi.jsonb_add(n.categories, kpi.jsonb_neg(o.categories)) END AS categories,
              (n.completed > 0)::int - (coalesce(o.completed, 0) > 0)::int AS buyers
       FROM kpi_cd_new n
       LEFT JOIN kpi.customer_day o
@@ -320,10 +321,27 @@ BEGIN
              categories
       FROM kpi_cd_new WHERE sales > 0;
 
+    -- category differences summed set-wise (one jsonb_add per existing row, not per day)
+    CREATE TEMP TABLE kpi_cat_diff ON COMMIT DROP AS
+      SELECT d.month, d.customer_id, e.key AS category, sum(e.value::numeric) AS revenue
+      FROM kpi_cd_diff d CROSS JOIN LATERAL jsonb_each_text(d.categories) e
+      GROUP BY 1, 2, 3;
+    CREATE TEMP TABLE kpi_cat_month ON COMMIT DROP AS
+      SELECT month, customer_id, jsonb_object_agg(category, revenue) AS categories
+      FROM kpi_cat_diff WHERE revenue <> 0 GROUP BY 1, 2;
+    CREATE TEMP TABLE kpi_cat_total ON COMMIT DROP AS
+      SELECT customer_id, jsonb_object_agg(category, revenue) AS categories
+      FROM (SELECT customer_id, category, sum(revenue) AS revenue FROM kpi_cat_diff
+            GROUP BY 1, 2) x
+      WHERE revenue <> 0 GROUP BY 1;
     INSERT INTO kpi.customer_month AS m
-      SELECT month, customer_id, sum(sales), sum(completed), sum(rev_sales), sum(revenue),
-             sum(units), sum(orders), kpi.jsonb_sum(categories)
-      FROM kpi_cd_diff GROUP BY month, customer_id
+      SELECT d.month, d.customer_id, d.sales, d.completed, d.rev_sales, d.revenue, d.units,
+             d.orders, coalesce(c.categories, '{}')
+      FROM (SELECT month, customer_id, sum(sales) AS sales, sum(completed) AS completed,
+                   sum(rev_sales) AS rev_sales, sum(revenue) AS revenue, sum(units) AS units,
+                   sum(orders) AS orders
+            FROM kpi_cd_diff GROUP BY month, customer_id) d
+      LEFT JOIN kpi_cat_month c ON c.month = d.month AND c.customer_id = d.customer_id
     ON CONFLICT (month, customer_id) DO UPDATE SET
       sales = m.sales + excluded.sales, completed = m.completed + excluded.completed,
       rev_sales = m.rev_sales + excluded.rev_sales, revenue = m.revenue + excluded.revenue,
@@ -334,9 +352,13 @@ BEGIN
 
     INSERT INTO kpi.customer_total AS t (customer_id, sales, completed, rev_sales, revenue, units,
                                          orders, categories)
-      SELECT customer_id, sum(sales), sum(completed), sum(rev_sales), sum(revenue), sum(units),
-             sum(orders), kpi.jsonb_sum(categories)
-      FROM kpi_cd_diff GROUP BY customer_id
+      SELECT d.customer_id, d.sales, d.completed, d.rev_sales, d.revenue, d.units, d.orders,
+             coalesce(c.categories, '{}')
+      FROM (SELECT customer_id, sum(sales) AS sales, sum(completed) AS completed,
+                   sum(rev_sales) AS rev_sales, sum(revenue) AS revenue, sum(units) AS units,
+                   sum(orders) AS orders
+            FROM kpi_cd_diff GROUP BY customer_id) d
+      LEFT JOIN kpi_cat_total c ON c.customer_id = d.customer_id
     ON CONFLICT (customer_id) DO UPDATE SET
       sales = t.sales + excluded.sales, completed = t.completed + excluded.completed,
       rev_sales = t.rev_sales + excluded.rev_sales, revenue = t.revenue + excluded.revenue,
