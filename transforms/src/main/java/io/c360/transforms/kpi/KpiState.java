@@ -298,7 +298,8 @@ final class KpiState {
           + " UNION ALL SELECT 'q', quantity::numeric, sum(n) FROM kpi.quantity_day"
           + " WHERE sales_date > ? AND sales_date <= ? GROUP BY quantity HAVING sum(n) > 0";
 
-  static final Bound[] HISTOGRAM_BOUNDS = {
+  /** The 12-month window twice: for queries that read two sources over it. */
+  static final Bound[] WINDOW_TWICE = {
     Bound.WINDOW_START, Bound.AS_OF, Bound.WINDOW_START, Bound.AS_OF
   };
 
@@ -326,10 +327,6 @@ final class KpiState {
           + "   AND x.sales_date > ? AND x.sales_date <= ? AND x.status IN ('completed', 'returned')"
           + "   AND (x.amount <= b.mean - 2.99 * b.sd OR x.amount >= b.mean + 2.99 * b.sd)) f"
           + " WHERE b.sd > 0";
-
-  static final Bound[] ZSCORE_BOUNDS = {
-    Bound.WINDOW_START, Bound.AS_OF, Bound.WINDOW_START, Bound.AS_OF
-  };
 
   /** Per customer × channel with traffic on or before D: revenue by month, month(D) to D. */
   static final String TRAFFIC_SQL =

@@ -215,7 +215,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 read(
                     ds,
                     KpiState.HISTOGRAMS_SQL,
-                    KpiState.HISTOGRAM_BOUNDS,
+                    KpiState.WINDOW_TWICE,
                     new KpiState.HistogramMapper(),
                     KvCoder.of(
                         StringUtf8Coder.of(), KvCoder.of(BigDecimalCoder.of(), VarLongCoder.of()))))
@@ -240,7 +240,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 read(
                     ds,
                     KpiState.ZSCORE_CANDIDATES_SQL,
-                    KpiState.ZSCORE_BOUNDS,
+                    KpiState.WINDOW_TWICE,
                     new KpiState.ZCandidateMapper(),
                     SerializableCoder.of(KpiState.ZCandidate.class)))
             .apply("ZScoreAmountAnomalies", ParDo.of(new ComputeMarts.ZScoreFn(d))));
