@@ -282,11 +282,10 @@ public final class DailyRun {
    * writes them after that.
    */
   private static void analyzeStaging(Warehouse wh) throws Exception {
-    try (Connection c = wh.open();
-        Statement st = c.createStatement()) {
+    try (Connection c = wh.open()) {
       for (EntitySpec e : Entities.ALL) {
         if (e != Entities.SALES && e != Entities.TRAFFIC) {
-          st.execute("ANALYZE staging." + e.name());
+          FactLoader.analyzeStaging(c, e.name());
         }
       }
     }

@@ -20,6 +20,20 @@ import java.time.ZoneId;
 public final class FactLoader {
   private FactLoader() {}
 
+  /**
+   * ANALYZE of a staging table through the owner's {@code staging.analyze_table} (sql/V60): only a
+   * table's owner may analyze it before PostgreSQL 17, and the run works as the writer role.
+   */
+  static final String ANALYZE_STAGING = "SELECT staging.analyze_table(?)";
+
+  /** Fresh planner statistics for {@code staging.<table>}. */
+  static void analyzeStaging(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ANALYZE_STAGING)) {
+      ps.setString(1, table);
+      ps.execute();
+    }
+  }
+
   /** Counts of one fact load. */
   public record Result(long loaded, long pending, long resolved, long stillPending) {}
 
@@ -48,7 +62,7 @@ public final class FactLoader {
       String run = Long.toString(runId);
       // Fresh statistics: staging was just rewritten and temp tables are never auto-analyzed;
       // with stale ones the planner loops over what it thinks is one row.
-      st.execute("ANALYZE staging.sales");
+      analyzeStaging(c, "sales");
       st.execute("DROP TABLE IF EXISTS c360_sales_cand");
       // This run's rows, plus pending rows that were not re-delivered in this run.
       st.execute(
@@ -166,7 +180,7 @@ public final class FactLoader {
               + " || t.channel_id)";
       // Fresh statistics: staging was just rewritten and temp tables are never auto-analyzed;
       // with stale ones the planner loops over what it thinks is one row.
-      st.execute("ANALYZE staging.traffic");
+      analyzeStaging(c, "traffic");
       st.execute("DROP TABLE IF EXISTS c360_traffic_cand");
       st.execute(
           "CREATE TEMP TABLE c360_traffic_cand ON COMMIT DROP AS"

@@ -23,6 +23,9 @@ public final class Migrations {
 
   public static final String SHARE_KEY_FILE_ENV = "C360_SHARE_KEY_FILE";
 
+  /** (key, replace): replace = false only fills an empty slot. */
+  private static final String SET_SHARE_KEY = "SELECT ops.set_share_key(?, ?)";
+
   private Migrations() {}
 
   public static MigrateResult migrate(PgConnection pg) throws SQLException, IOException {
@@ -41,28 +44,21 @@ public final class Migrations {
 
   /**
    * Stores the configured key (replacing another one), or a random one when none is configured and
-   * none is stored yet. The key is never logged.
+   * none is stored yet. The key is never logged. Goes through {@code ops.set_share_key}, the
+   * owner's function (sql/V60), so the writer role can keep the key without being able to read it.
    */
   public static void ensureShareKey(PgConnection pg, String configured) throws SQLException {
-    try (Connection c = pg.open()) {
-      if (configured != null) {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO ops.share_key (key) VALUES (?) ON CONFLICT (id) DO UPDATE SET key ="
-                    + " excluded.key, set_at = now() WHERE ops.share_key.key <> excluded.key")) {
-          ps.setString(1, configured);
-          ps.executeUpdate();
-        }
-      } else {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO ops.share_key (key) VALUES (?) ON CONFLICT DO NOTHING")) {
-          ps.setString(1, HexFormat.of().formatHex(b));
-          ps.executeUpdate();
-        }
-      }
+    String key = configured;
+    if (key == null) {
+      byte[] b = new byte[32];
+      new SecureRandom().nextBytes(b);
+      key = HexFormat.of().formatHex(b);
+    }
+    try (Connection c = pg.open();
+        PreparedStatement ps = c.prepareStatement(SET_SHARE_KEY)) {
+      ps.setString(1, key);
+      ps.setBoolean(2, configured != null);
+      ps.execute();
     }
   }
 
