@@ -3,7 +3,7 @@
 #
 #   deploy/dataflow/submit.sh build    # jar (-Pdataflow), launcher image, flex template spec in GCS
 #   deploy/dataflow/submit.sh run      --runDate=2026-03-31 --input=gs://BUCKET/landing \
-#                                      --jdbcUrl=jdbc:postgresql://10.0.0.5:5432/c360 --dbUser=c360_writer
+#                                      --jdbcUrl=jdbc:postgresql://10.0.0.5:5432/c360 --dbUser=c360_run
 #   deploy/dataflow/submit.sh launch   (same options) submits from this machine with the jar,
 #                                      no template; the password comes from C360_DB_PASSWORD or
 #                                      from Secret Manager into the environment, never argv.
