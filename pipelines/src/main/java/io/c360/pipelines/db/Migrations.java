@@ -9,8 +9,12 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -29,6 +33,16 @@ public final class Migrations {
   private Migrations() {}
 
   public static MigrateResult migrate(PgConnection pg) throws SQLException, IOException {
+    MigrateResult result = migrate(pg, MigrationVersion.LATEST);
+    ensureShareKey(pg, configuredShareKey());
+    return result;
+  }
+
+  /**
+   * Flyway up to {@code target}. A failure while migrations were pending says which user tried: a
+   * run calls this too, and its writer login may read the history but not apply migrations.
+   */
+  static MigrateResult migrate(PgConnection pg, MigrationVersion target) {
     Flyway flyway =
         Flyway.configure()
             .dataSource(pg.dataSource())
@@ -36,10 +50,22 @@ public final class Migrations {
             .schemas("ops")
             .createSchemas(true)
             .table("flyway_schema_history")
+            .target(target)
             .load();
-    MigrateResult result = flyway.migrate();
-    ensureShareKey(pg, configuredShareKey());
-    return result;
+    MigrationInfo[] pending = flyway.info().pending();
+    try {
+      return flyway.migrate();
+    } catch (FlywayException e) {
+      if (pending.length == 0) {
+        throw e;
+      }
+      throw new IllegalStateException(
+          String.format(
+              "applying migrations %s as user %s failed; migrations run as the owner of the"
+                  + " schemas (c360 migrate --dbUser=<owner>), not as the writer login of a run",
+              Arrays.stream(pending).map(m -> "V" + m.getVersion()).toList(), pg.user()),
+          e);
+    }
   }
 
   /**

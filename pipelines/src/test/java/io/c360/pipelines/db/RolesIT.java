@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.c360.pipelines.cli.C360;
+import io.c360.pipelines.daily.DailyRun;
 import io.c360.pipelines.testing.RunnerComparison;
 import io.c360.pipelines.testing.WarehouseSnapshot;
 import io.c360.transforms.jdbc.PgConnection;
@@ -29,6 +30,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -78,9 +80,9 @@ class RolesIT {
   @Test
   @Order(1)
   void aMigrationThatCannotCreateTheRolesFailsAndIsNotRecorded() throws Exception {
-    Exception e = assertThrows(Exception.class, () -> Migrations.migrate(owner()));
-    assertThat(e.getMessage(), containsString("role c360_writer does not exist"));
-    assertThat(e.getMessage(), containsString("deploy/postgres/roles.sql"));
+    String failure = messages(assertThrows(Exception.class, () -> Migrations.migrate(owner())));
+    assertThat(failure, containsString("role c360_writer does not exist"));
+    assertThat(failure, containsString("deploy/postgres/roles.sql"));
     try (Connection c = as("c360_owner", WAREHOUSE)) {
       assertThat(
           TestDatabase.column(
@@ -322,6 +324,53 @@ class RolesIT {
           TestDatabase.column(c, "SELECT count(*) FROM ops.share_key WHERE key LIKE 'ignored%'"),
           equalTo(List.of("0")));
     }
+  }
+
+  @Test
+  @Order(8)
+  void aWarehouseBehindTheCodeStopsTheWritersRunAndMigratesForwardAsTheOwner() throws Exception {
+    // A warehouse migrated up to V50 by its owner (with the groups in place, as V5 then granted).
+    try (Connection c = as("postgres", "postgres");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE c360_behind OWNER c360_owner");
+    }
+    PgConnection behind = PgConnection.of(url("c360_behind"), "c360_owner", null);
+    Migrations.migrate(behind, MigrationVersion.fromVersion("50"));
+
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                DailyRun.execute(
+                    DailyRun.options(
+                        "--runDate=2025-03-30",
+                        "--input=" + LANDING,
+                        "--jdbcUrl=" + url("c360_behind"),
+                        "--dbUser=c360_run"),
+                    System.out));
+    assertThat(e.getMessage(), containsString("V60] as user c360_run failed"));
+    assertThat(e.getMessage(), containsString("c360 migrate --dbUser=<owner>"));
+
+    Migrations.migrate(behind);
+    try (Connection c = behind.open()) {
+      assertThat(
+          TestDatabase.column(
+              c, "SELECT version FROM ops.flyway_schema_history WHERE version = '60' AND success"),
+          equalTo(List.of("60")));
+      assertThat(
+          "no run was recorded",
+          TestDatabase.column(c, "SELECT 1 FROM ops.pipeline_runs"),
+          empty());
+    }
+  }
+
+  /** Every message of an exception chain (the CLI prints them the same way). */
+  private static String messages(Throwable t) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      out.append(c.getMessage()).append('\n');
+    }
+    return out.toString();
   }
 
   private static void denied(Connection c, String sql) {
