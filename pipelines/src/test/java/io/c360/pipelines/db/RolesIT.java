@@ -226,8 +226,8 @@ class RolesIT {
               c,
               "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'share'::regnamespace"
                   + " AND c.relkind = 'v' ORDER BY 1");
-      assertThat(marts.size(), is(16));
-      assertThat(shared, equalTo(marts));
+      assertThat(marts, hasItem("customer_360"));
+      assertThat("one share view per mart, same name", shared, equalTo(marts));
       assertThat(
           TestDatabase.column(
               c,
