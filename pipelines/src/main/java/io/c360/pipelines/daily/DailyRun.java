@@ -6,6 +6,7 @@ import io.c360.transforms.ingest.IngestException;
 import io.c360.transforms.ingest.Partition;
 import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.ingest.S3Setup;
+import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Quarantine;
@@ -278,14 +279,14 @@ public final class DailyRun {
    */
   /**
    * Fresh planner statistics for the checks over the dimensions' staging rows. Sales and traffic
-   * staging are analyzed by {@link FactLoader} inside the load, before it reads them, and nothing
-   * writes them after that.
+   * staging are analyzed by {@link io.c360.transforms.facts.LoadFacts} inside the load, before it
+   * reads them, and nothing writes them after that.
    */
   private static void analyzeStaging(Warehouse wh) throws Exception {
     try (Connection c = wh.open()) {
       for (EntitySpec e : Entities.ALL) {
         if (e != Entities.SALES && e != Entities.TRAFFIC) {
-          FactLoader.analyzeStaging(c, e.name());
+          PgConnection.analyzeStaging(c, e.name());
         }
       }
     }

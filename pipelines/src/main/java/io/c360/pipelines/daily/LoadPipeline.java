@@ -2,6 +2,9 @@ package io.c360.pipelines.daily;
 
 import io.c360.transforms.clean.CleanRows;
 import io.c360.transforms.dedup.Dedup;
+import io.c360.transforms.facts.FactLoadStats;
+import io.c360.transforms.facts.FactSpec;
+import io.c360.transforms.facts.LoadFacts;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.jdbc.PgCopyWrite;
@@ -9,7 +12,8 @@ import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.scd2.DimensionSpec;
 import io.c360.transforms.scd2.Scd2;
-import java.sql.Connection;
+import io.c360.transforms.scd2.Type1;
+import io.c360.transforms.scd2.Type1Spec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -35,9 +39,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * The load stage of a daily run as one Beam pipeline: for every entity present that day, read → raw
  * landing → clean and validate (rejects to dq.rejected_rows) → dedup → staging; then SCD2 merge of
- * customers and products, Type 1 channels, and — once all dimensions are committed — the set-based
- * fact load with pending rows. Every count of the reconciliation is a Beam counter ({@link Tally}),
- * read back by {@link DailyRun}.
+ * customers and products, Type 1 channels, and — once all dimensions are committed — {@link
+ * LoadFacts}, the set-based fact load with pending rows. Every count of the reconciliation is a
+ * Beam counter ({@link Tally}), read back by {@link DailyRun}.
  */
 public final class LoadPipeline {
   private LoadPipeline() {}
@@ -118,10 +122,12 @@ public final class LoadPipeline {
         dimensionsDone.add(
             kept.apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
       } else if (e == Entities.CHANNELS) {
-        dimensionsDone.add(
-            p.apply("SignalChannels", Create.of(Entities.CHANNELS.name()))
-                .apply("WaitForStagedChannels", Wait.on(stagedWrite))
-                .apply("UpsertDimChannel", ParDo.of(new SqlStep(ctx, SqlStep.Kind.CHANNELS))));
+        PCollection<Long> changed =
+            stagedWrite.apply(
+                "UpsertDimChannel",
+                Type1.upsert(Type1Spec.CHANNEL).withConnection(ctx.pg()).withRunId(ctx.runId()));
+        changed.apply("CountChannelsChanged", ParDo.of(new CountChannelsChanged()));
+        dimensionsDone.add(changed);
       } else {
         dimensionsDone.add(stagedWrite);
       }
@@ -140,11 +146,18 @@ public final class LoadPipeline {
 
     // Facts run after every dimension (and every staged fact) is committed. Pending rows from
     // earlier runs are retried even when the day has no file for the entity.
-    PCollection<String> factSignal = p.apply("SignalFacts", Create.of("sales", "traffic"));
+    PCollection<String> committed = p.apply("SignalDimensions", Create.of("dimensions"));
     if (!dimensionsDone.isEmpty()) {
-      factSignal = factSignal.apply("WaitForDimensions", Wait.on(dimensionsDone));
+      committed = committed.apply("WaitForDimensions", Wait.on(dimensionsDone));
     }
-    factSignal.apply("LoadFacts", ParDo.of(new SqlStep(ctx, SqlStep.Kind.FACTS)));
+    committed
+        .apply(
+            "LoadFacts",
+            LoadFacts.of(FactSpec.SALES, FactSpec.TRAFFIC)
+                .withConnection(ctx.pg())
+                .withRunId(ctx.runId())
+                .withTimezone(ctx.zone()))
+        .apply("CountFacts", ParDo.of(new CountFacts()));
   }
 
   private static Scd2.Merge merge(DimensionSpec dim, RunContext ctx, Scd2.Mode mode) {
@@ -181,51 +194,26 @@ public final class LoadPipeline {
     return b.toString();
   }
 
-  /** A set-based SQL step run once per signal element, after the steps it waits on. */
-  static final class SqlStep extends DoFn<String, String> {
-    enum Kind {
-      CHANNELS,
-      FACTS
+  /** The fact loads' counts into the run's reconciliation counters ("c360", "sales.loaded", …). */
+  static final class CountFacts extends DoFn<FactLoadStats, Void> {
+    @ProcessElement
+    public void process(@Element FactLoadStats s) {
+      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "loaded")).inc(s.loaded);
+      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "pending")).inc(s.pending);
+      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "resolved")).inc(s.resolved);
+      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "still_pending"))
+          .inc(s.stillPending);
     }
+  }
 
-    private final RunContext ctx;
-    private final Kind kind;
-    private final Counter salesLoaded = Metrics.counter(Tally.NAMESPACE, "sales.loaded");
-    private final Counter salesPending = Metrics.counter(Tally.NAMESPACE, "sales.pending");
-    private final Counter salesResolved = Metrics.counter(Tally.NAMESPACE, "sales.resolved");
-    private final Counter salesWaiting = Metrics.counter(Tally.NAMESPACE, "sales.still_pending");
-    private final Counter trafficLoaded = Metrics.counter(Tally.NAMESPACE, "traffic.loaded");
-    private final Counter trafficPending = Metrics.counter(Tally.NAMESPACE, "traffic.pending");
-    private final Counter trafficResolved = Metrics.counter(Tally.NAMESPACE, "traffic.resolved");
-    private final Counter trafficWaiting =
-        Metrics.counter(Tally.NAMESPACE, "traffic.still_pending");
-    private final Counter channelsChanged = Metrics.counter(Tally.NAMESPACE, "channels.changed");
-
-    SqlStep(RunContext ctx, Kind kind) {
-      this.ctx = ctx;
-      this.kind = kind;
-    }
+  /** Members of dw.dim_channel inserted or changed, into "c360", "channels.changed". */
+  static final class CountChannelsChanged extends DoFn<Long, Void> {
+    private final Counter changed =
+        Metrics.counter(Tally.NAMESPACE, Tally.counterName(Entities.CHANNELS.name(), "changed"));
 
     @ProcessElement
-    public void process(@Element String what, OutputReceiver<String> out) throws Exception {
-      try (Connection c = ctx.pg().open()) {
-        if (kind == Kind.CHANNELS) {
-          channelsChanged.inc(FactLoader.upsertChannels(c, ctx.runId()));
-        } else if (what.equals("sales")) {
-          FactLoader.Result r = FactLoader.loadSales(c, ctx.runId(), ctx.zone());
-          salesLoaded.inc(r.loaded());
-          salesPending.inc(r.pending());
-          salesResolved.inc(r.resolved());
-          salesWaiting.inc(r.stillPending());
-        } else {
-          FactLoader.Result r = FactLoader.loadTraffic(c, ctx.runId(), ctx.zone());
-          trafficLoaded.inc(r.loaded());
-          trafficPending.inc(r.pending());
-          trafficResolved.inc(r.resolved());
-          trafficWaiting.inc(r.stillPending());
-        }
-      }
-      out.output(what);
+    public void process(@Element Long n) {
+      changed.inc(n);
     }
   }
 }

@@ -348,7 +348,8 @@ class RolesIT {
                         "--jdbcUrl=" + url("c360_behind"),
                         "--dbUser=c360_run"),
                     System.out));
-    assertThat(e.getMessage(), containsString("V60] as user c360_run failed"));
+    assertThat(e.getMessage(), containsString("V60"));
+    assertThat(e.getMessage(), containsString("] as user c360_run failed"));
     assertThat(e.getMessage(), containsString("c360 migrate --dbUser=<owner>"));
 
     Migrations.migrate(behind);

@@ -3,7 +3,11 @@ package io.c360.transforms.jdbc;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
@@ -87,5 +91,38 @@ public final class PgConnection implements Serializable {
   @Override
   public String toString() {
     return redact(jdbcUrl) + " as " + user;
+  }
+
+  /**
+   * Makes {@code date::timestamptz} mean 00:00 of that date in {@code zone} for this transaction. A
+   * fixed offset uses the SQL-standard interval form: a bare "+02:00" would be read POSIX-style by
+   * PostgreSQL, with the sign inverted.
+   */
+  public static void setLocalTimeZone(Connection c, ZoneId zone) throws SQLException {
+    ZoneId z = zone.normalized();
+    if (z instanceof ZoneOffset) {
+      int seconds = ((ZoneOffset) z).getTotalSeconds();
+      try (Statement st = c.createStatement()) {
+        // Built from an int: nothing from outside reaches the SQL text.
+        st.execute("SET LOCAL TIME ZONE INTERVAL '" + seconds + " seconds'");
+      }
+    } else {
+      try (PreparedStatement st = c.prepareStatement("SELECT set_config('TimeZone', ?, true)")) {
+        st.setString(1, z.getId());
+        st.execute();
+      }
+    }
+  }
+
+  /**
+   * Fresh planner statistics for {@code staging.<table>}, through the owner's {@code
+   * staging.analyze_table} (sql/V60): before PostgreSQL 17 only a table's owner may analyze it, and
+   * a run works as the writer role.
+   */
+  public static void analyzeStaging(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT staging.analyze_table(?)")) {
+      ps.setString(1, table);
+      ps.execute();
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.c360.transforms.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class EntitySpec implements Serializable {
     this.columns = List.copyOf(b.columns);
     this.naturalKey = List.copyOf(b.naturalKey);
     this.versionColumn = b.versionColumn;
-    this.relationships = Map.copyOf(b.relationships);
+    this.relationships = Collections.unmodifiableMap(new LinkedHashMap<>(b.relationships));
     this.derived = List.copyOf(b.derived);
     this.derivations = List.copyOf(b.derivations);
     this.businessRules = List.copyOf(b.businessRules);
@@ -80,7 +81,10 @@ public final class EntitySpec implements Serializable {
     return Optional.ofNullable(versionColumn);
   }
 
-  /** Foreign-key column → entity name of the dimension it must exist in (SPEC §2). */
+  /**
+   * Foreign-key column → entity name of the dimension it must exist in (SPEC §2), in declaration
+   * order: a row failing several is reported under the first.
+   */
   public Map<String, String> relationships() {
     return relationships;
   }

@@ -24,8 +24,21 @@ public enum DimensionSpec {
       List.of("account_id", "created_date"),
       List.of(
           new FactRef(
-              "dw.fact_sales", "customer_id", "f.transaction_ts", "industry_at_sale", "industry"),
-          new FactRef("dw.fact_traffic", "customer_id", "f.send_date::timestamptz", null, null))),
+              "dw.fact_sales",
+              List.of("sales_date", "transaction_id"),
+              "customer_id",
+              "transaction_ts",
+              false,
+              "industry_at_sale",
+              "industry"),
+          new FactRef(
+              "dw.fact_traffic",
+              List.of("send_date", "account_id", "customer_id", "channel_id"),
+              "customer_id",
+              "send_date",
+              true,
+              null,
+              null))),
   PRODUCT(
       Entities.PRODUCTS,
       "dw.dim_product",
@@ -35,7 +48,13 @@ public enum DimensionSpec {
       List.of(),
       List.of(
           new FactRef(
-              "dw.fact_sales", "product_id", "f.transaction_ts", "category_at_sale", "category")));
+              "dw.fact_sales",
+              List.of("sales_date", "transaction_id"),
+              "product_id",
+              "transaction_ts",
+              false,
+              "category_at_sale",
+              "category")));
 
   /** Scale of numeric columns in the dimension tables: inputs are rounded to it before hashing. */
   static final int DECIMAL_SCALE = 4;
@@ -117,36 +136,47 @@ public enum DimensionSpec {
   }
 
   /**
-   * The point-in-time lookup the fact loader uses: the surrogate key of the version of key {@code
-   * ?1} valid at {@code ?2}, or the key's first version when {@code ?2} is older than it. Both
-   * branches are one probe of the {@code (key, valid_from, valid_to) INCLUDE (sk)} index.
+   * SPEC §3's point-in-time rule, the one definition of it: the version of key {@code keyExpr}
+   * valid at {@code timeExpr}, or the key's first version when the time is older than the key's
+   * history. A subquery for {@code LEFT JOIN LATERAL … ON true} whose one row (none when the key is
+   * in no version) has the version's surrogate key and {@code columns}. The fact load and the
+   * re-pointing after a merge both use it.
+   *
+   * <p>Limit over Append: the second branch runs only when the first finds no row, and each branch
+   * is one probe of the {@code (key, valid_from, valid_to)} index, however many versions a key has.
    */
-  public String pointInTimeSql() {
-    String k = naturalKey();
-    return "SELECT COALESCE("
-        + "(SELECT d."
-        + skColumn
-        + " FROM "
-        + table
-        + " d WHERE d."
-        + k
-        + " = ? AND d.valid_from <= ? ORDER BY d.valid_from DESC LIMIT 1),"
-        + " (SELECT d."
-        + skColumn
-        + " FROM "
-        + table
-        + " d WHERE d."
-        + k
-        + " = ? ORDER BY d.valid_from LIMIT 1))";
+  public String versionAt(String keyExpr, String timeExpr, String... columns) {
+    StringBuilder select = new StringBuilder("d.").append(skColumn);
+    for (String column : columns) {
+      select.append(", d.").append(SqlNames.column(column));
+    }
+    String from = " FROM " + table + " d WHERE d." + naturalKey() + " = " + keyExpr;
+    return "((SELECT "
+        + select
+        + from
+        + " AND d.valid_from <= "
+        + timeExpr
+        + " ORDER BY d.valid_from DESC LIMIT 1) UNION ALL (SELECT "
+        + select
+        + from
+        + " ORDER BY d.valid_from LIMIT 1) LIMIT 1)";
+  }
+
+  /** How {@code factTable} points at this dimension. */
+  public FactRef factRef(String factTable) {
+    return facts.stream()
+        .filter(f -> f.table.equals(factTable))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(factTable + " has no key of " + table));
   }
 
   /** A fact table whose surrogate key column points at versions of this dimension. */
-  static final class FactRef implements java.io.Serializable {
+  public static final class FactRef implements java.io.Serializable {
     final String table;
+    private final List<String> primaryKey;
     final String keyColumn;
-
-    /** SQL of the fact's time; evaluated with the session TimeZone set to the run's timezone. */
-    final String timeExpression;
+    private final String timeColumn;
+    private final boolean timeIsDate;
 
     /**
      * The fact's copy of one tracked attribute of the version it points to (the KPI state counts a
@@ -158,15 +188,54 @@ public enum DimensionSpec {
 
     FactRef(
         String table,
+        List<String> primaryKey,
         String keyColumn,
-        String timeExpression,
+        String timeColumn,
+        boolean timeIsDate,
         @Nullable String copyColumn,
         @Nullable String copiedFrom) {
       this.table = SqlNames.table(table);
+      primaryKey.forEach(SqlNames::column);
+      this.primaryKey = List.copyOf(primaryKey);
       this.keyColumn = SqlNames.column(keyColumn);
-      this.timeExpression = timeExpression;
+      this.timeColumn = SqlNames.column(timeColumn);
+      this.timeIsDate = timeIsDate;
       this.copyColumn = copyColumn == null ? null : SqlNames.column(copyColumn);
       this.copiedFrom = copiedFrom == null ? null : SqlNames.column(copiedFrom);
+    }
+
+    /** The fact table's primary key columns. */
+    public List<String> primaryKey() {
+      return primaryKey;
+    }
+
+    /** The fact's foreign key column. */
+    public String keyColumn() {
+      return keyColumn;
+    }
+
+    /**
+     * SQL of the fact's point in time, for the row aliased {@code alias}: its timestamp, or 00:00
+     * of its date. Evaluated with the session TimeZone set to the run's timezone.
+     */
+    public String time(String alias) {
+      return alias + "." + timeColumn + (timeIsDate ? "::timestamptz" : "");
+    }
+
+    /** The version's surrogate key and copied attribute (if any) for the fact row {@code alias}. */
+    public String versionOf(DimensionSpec d, String alias) {
+      String key = alias + "." + keyColumn;
+      return copiedFrom == null
+          ? d.versionAt(key, time(alias))
+          : d.versionAt(key, time(alias), copiedFrom);
+    }
+
+    public @Nullable String copyColumn() {
+      return copyColumn;
+    }
+
+    public @Nullable String copiedFrom() {
+      return copiedFrom;
     }
   }
 }

@@ -18,7 +18,9 @@ import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
  *   <li>{@code keysDeleted}: keys closed by a snapshot delete (tombstone added);
  *   <li>{@code unchangedRows}: input rows that created or changed nothing;
  *   <li>{@code historyRowsRead}: dimension rows read, i.e. the stored histories of the batch's keys
- *       (never the whole table).
+ *       (never the whole table);
+ *   <li>{@code factsRepointed}: fact rows of the merged keys moved to another version, or whose
+ *       copy of a version attribute changed (set by the commit).
  * </ul>
  */
 @DefaultSchema(JavaFieldSchema.class)
@@ -30,6 +32,7 @@ public final class MergeStats implements Serializable {
   public final long keysDeleted;
   public final long unchangedRows;
   public final long historyRowsRead;
+  public final long factsRepointed;
 
   @SchemaCreate
   public MergeStats(
@@ -39,7 +42,8 @@ public final class MergeStats implements Serializable {
       long versionsRemoved,
       long keysDeleted,
       long unchangedRows,
-      long historyRowsRead) {
+      long historyRowsRead,
+      long factsRepointed) {
     this.keysAffected = keysAffected;
     this.versionsInserted = versionsInserted;
     this.versionsRecut = versionsRecut;
@@ -47,10 +51,24 @@ public final class MergeStats implements Serializable {
     this.keysDeleted = keysDeleted;
     this.unchangedRows = unchangedRows;
     this.historyRowsRead = historyRowsRead;
+    this.factsRepointed = factsRepointed;
+  }
+
+  /** These counts with {@code n} fact rows re-pointed by the commit. */
+  public MergeStats withFactsRepointed(long n) {
+    return new MergeStats(
+        keysAffected,
+        versionsInserted,
+        versionsRecut,
+        versionsRemoved,
+        keysDeleted,
+        unchangedRows,
+        historyRowsRead,
+        n);
   }
 
   public static MergeStats zero() {
-    return new MergeStats(0, 0, 0, 0, 0, 0, 0);
+    return new MergeStats(0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public MergeStats plus(MergeStats o) {
@@ -61,7 +79,8 @@ public final class MergeStats implements Serializable {
         versionsRemoved + o.versionsRemoved,
         keysDeleted + o.keysDeleted,
         unchangedRows + o.unchangedRows,
-        historyRowsRead + o.historyRowsRead);
+        historyRowsRead + o.historyRowsRead,
+        factsRepointed + o.factsRepointed);
   }
 
   @Override
@@ -76,7 +95,8 @@ public final class MergeStats implements Serializable {
         && versionsRemoved == s.versionsRemoved
         && keysDeleted == s.keysDeleted
         && unchangedRows == s.unchangedRows
-        && historyRowsRead == s.historyRowsRead;
+        && historyRowsRead == s.historyRowsRead
+        && factsRepointed == s.factsRepointed;
   }
 
   @Override
@@ -88,7 +108,8 @@ public final class MergeStats implements Serializable {
         versionsRemoved,
         keysDeleted,
         unchangedRows,
-        historyRowsRead);
+        historyRowsRead,
+        factsRepointed);
   }
 
   @Override
@@ -107,6 +128,8 @@ public final class MergeStats implements Serializable {
         + unchangedRows
         + ", historyRowsRead="
         + historyRowsRead
+        + ", factsRepointed="
+        + factsRepointed
         + "}";
   }
 }

@@ -1,5 +1,7 @@
 package io.c360.transforms.scd2;
 
+import static java.util.stream.Collectors.joining;
+
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
@@ -651,7 +653,8 @@ public final class Scd2 {
       }
       keysChanged.inc(affected);
       stats =
-          stats.plus(new MergeStats(affected, inserted, recut, removed, deleted, unchanged, read));
+          stats.plus(
+              new MergeStats(affected, inserted, recut, removed, deleted, unchanged, read, 0));
       pending.clear();
     }
 
@@ -755,40 +758,21 @@ public final class Scd2 {
         throws SQLException {
       try (Connection c = spec.connection().open()) {
         c.setAutoCommit(false);
+        long repointed;
         try {
-          commit(c, spec.dimension(), spec.runId(), spec.timezone());
+          repointed = commit(c, spec.dimension(), spec.runId(), spec.timezone());
           c.commit();
         } catch (SQLException | RuntimeException e) {
           c.rollback();
           throw e;
         }
-      }
-      out.output(stats);
-    }
-  }
-
-  /**
-   * Makes {@code date::timestamptz} mean 00:00 of that date in {@code zone} for this transaction. A
-   * fixed offset uses the SQL-standard interval form: a bare "+02:00" would be read POSIX-style by
-   * PostgreSQL, with the sign inverted.
-   */
-  static void setLocalTimeZone(Connection c, ZoneId zone) throws SQLException {
-    ZoneId z = zone.normalized();
-    if (z instanceof ZoneOffset) {
-      int seconds = ((ZoneOffset) z).getTotalSeconds();
-      try (Statement st = c.createStatement()) {
-        // Built from an int: nothing from outside reaches the SQL text.
-        st.execute("SET LOCAL TIME ZONE INTERVAL '" + seconds + " seconds'");
-      }
-    } else {
-      try (PreparedStatement st = c.prepareStatement("SELECT set_config('TimeZone', ?, true)")) {
-        st.setString(1, z.getId());
-        st.execute();
+        out.output(stats.withFactsRepointed(repointed));
       }
     }
   }
 
-  static void commit(Connection c, DimensionSpec d, long runId, ZoneId zone) throws SQLException {
+  /** Returns the number of fact rows re-pointed. */
+  static long commit(Connection c, DimensionSpec d, long runId, ZoneId zone) throws SQLException {
     String k = d.naturalKey();
     String sk = d.skColumn();
     List<String> cols = new ArrayList<>(List.of(k));
@@ -801,7 +785,7 @@ public final class Scd2 {
       lock.setString(1, "c360.scd2." + d.table());
       lock.execute();
     }
-    setLocalTimeZone(c, zone);
+    PgConnection.setLocalTimeZone(c, zone);
     try (Statement st = c.createStatement()) {
       st.execute(
           "CREATE TEMP TABLE scd2_keys ON COMMIT DROP AS SELECT DISTINCT "
@@ -846,82 +830,44 @@ public final class Scd2 {
               + " ORDER BY "
               + k
               + ", valid_from");
+      // Facts of the merged keys point at the version valid at their time
+      // (DimensionSpec#versionAt),
+      // and carry its copied attribute: a re-cut version moves them, its content counts too.
+      long repointed = 0;
       for (DimensionSpec.FactRef f : d.facts()) {
-        String pit =
-            "COALESCE((SELECT d."
-                + sk
-                + " FROM "
-                + d.table()
-                + " d WHERE d."
-                + k
-                + " = f."
-                + f.keyColumn
-                + " AND d.valid_from <= "
-                + f.timeExpression
-                + " ORDER BY d.valid_from DESC LIMIT 1), (SELECT d."
-                + sk
-                + " FROM "
-                + d.table()
-                + " d WHERE d."
-                + k
-                + " = f."
-                + f.keyColumn
-                + " ORDER BY d.valid_from LIMIT 1))";
-        if (f.copyColumn == null) {
-          st.executeUpdate(
-              "UPDATE "
-                  + f.table
-                  + " f SET "
-                  + sk
-                  + " = "
-                  + pit
-                  + " FROM scd2_keys x WHERE f."
-                  + f.keyColumn
-                  + " = x.key AND f."
-                  + sk
-                  + " IS DISTINCT FROM "
-                  + pit);
-        } else {
-          // the version's attribute travels with the key: a re-cut version's content counts too
-          String copy =
-              "(SELECT v."
-                  + f.copiedFrom
-                  + " FROM "
-                  + d.table()
-                  + " v WHERE v."
-                  + sk
-                  + " = "
-                  + pit
-                  + ")";
-          st.executeUpdate(
-              "UPDATE "
-                  + f.table
-                  + " f SET ("
-                  + sk
-                  + ", "
-                  + f.copyColumn
-                  + ") = (SELECT p.sk, v."
-                  + f.copiedFrom
-                  + " FROM (SELECT "
-                  + pit
-                  + " AS sk) p LEFT JOIN "
-                  + d.table()
-                  + " v ON v."
-                  + sk
-                  + " = p.sk) FROM scd2_keys x WHERE f."
-                  + f.keyColumn
-                  + " = x.key AND (f."
-                  + sk
-                  + ", f."
-                  + f.copyColumn
-                  + ") IS DISTINCT FROM ("
-                  + pit
-                  + ", "
-                  + copy
-                  + ")");
-        }
+        String mine = "f." + sk + (f.copyColumn() == null ? "" : ", f." + f.copyColumn());
+        String theirs = "v." + sk + (f.copiedFrom() == null ? "" : ", v." + f.copiedFrom());
+        String picked =
+            "v." + sk + (f.copiedFrom() == null ? "" : ", v." + f.copiedFrom() + " AS copy");
+        String set =
+            sk + " = m." + sk + (f.copyColumn() == null ? "" : ", " + f.copyColumn() + " = m.copy");
+        repointed +=
+            st.executeUpdate(
+                "UPDATE "
+                    + f.table
+                    + " t SET "
+                    + set
+                    + " FROM (SELECT "
+                    + f.primaryKey().stream().map(col -> "f." + col).collect(joining(", "))
+                    + ", "
+                    + picked
+                    + " FROM "
+                    + f.table
+                    + " f JOIN scd2_keys x ON f."
+                    + f.keyColumn()
+                    + " = x.key LEFT JOIN LATERAL "
+                    + f.versionOf(d, "f")
+                    + " v ON true WHERE ("
+                    + mine
+                    + ") IS DISTINCT FROM ("
+                    + theirs
+                    + ")) m WHERE "
+                    + f.primaryKey().stream()
+                        .map(col -> "t." + col + " = m." + col)
+                        .collect(joining(" AND ")));
       }
       st.executeUpdate("DELETE FROM " + d.stagingTable() + " WHERE merge_run_id = " + runId);
+      return repointed;
     }
   }
 }

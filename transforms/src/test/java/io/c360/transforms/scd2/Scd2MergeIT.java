@@ -157,7 +157,7 @@ class Scd2MergeIT implements Serializable {
     assertThat(customerSk("late-1", "2024-01-01T00:00:00Z"), is(skAnn));
     assertThat(customerSk("late-1", "2024-03-01T00:00:00Z"), is(skCid));
     assertThat(customerSk("late-1", "2024-02-01T00:00:00Z"), not(is(skAnn)));
-    assertThat(s, equalTo(new MergeStats(1, 1, 1, 0, 0, 0, 2)));
+    assertThat(s, equalTo(new MergeStats(1, 1, 1, 0, 0, 0, 2, 0)));
   }
 
   @Test

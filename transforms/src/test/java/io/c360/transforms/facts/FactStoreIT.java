@@ -1,4 +1,4 @@
-package io.c360.pipelines.daily;
+package io.c360.transforms.facts;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The set-based fact load: point-in-time keys, pending rows and their retry, idempotence. */
-class FactLoaderIT {
+class FactStoreIT {
   @RegisterExtension static final TestDatabase DB = new TestDatabase();
 
   private static final ZoneId TZ = ZoneId.of("Europe/Amsterdam");
@@ -42,10 +42,12 @@ class FactLoaderIT {
     stageSale(1, "t1", "c1", "p1", "2025-01-20T10:00:00Z", "completed", "10");
     stageSale(1, "t2", "c1", "p1", "2025-02-03T10:00:00Z", "completed", "10");
     stageSale(1, "t3", "c1", null, "2025-01-01T10:00:00Z", "completed", "10");
-    FactLoader.Result r = load(1);
+    FactLoadStats r = load(1);
 
-    assertThat(r.loaded(), is(3L));
-    assertThat(r.pending(), is(0L));
+    assertThat(r.loaded, is(3L));
+    assertThat(r.pending, is(0L));
+    assertThat(r.inserted, is(3L));
+    assertThat(r.updated, is(0L));
     assertThat(
         DB.column(
             "SELECT transaction_id || ':' || customer_sk || ':' || coalesce(product_sk::text, '-')"
@@ -65,9 +67,9 @@ class FactLoaderIT {
   void unknownMemberWaitsAndLoadsWhenItArrives() throws Exception {
     stageSale(1, "t1", "c9", "p1", "2025-02-03T10:00:00Z", "completed", "10");
     stageSale(1, "t2", "c1", "p9", "2025-02-03T10:00:00Z", "completed", "10");
-    FactLoader.Result day1 = load(1);
-    assertThat(day1.loaded(), is(0L));
-    assertThat(day1.pending(), is(2L));
+    FactLoadStats day1 = load(1);
+    assertThat(day1.loaded, is(0L));
+    assertThat(day1.pending, is(2L));
     assertThat(
         DB.column(
             "SELECT natural_key || ' ' || rule || ' ' || attempts FROM dq.pending_rows ORDER BY 1"),
@@ -77,9 +79,9 @@ class FactLoaderIT {
     exec(
         "INSERT INTO dw.dim_customer (customer_sk, customer_id, name, row_hash, valid_from,"
             + " is_current, run_id) VALUES (31, 'c9', 'C', 'h', '2025-02-04T00:00:00Z', true, 2)");
-    FactLoader.Result day2 = load(2);
-    assertThat(day2.resolved(), is(1L));
-    assertThat(day2.stillPending(), is(1L));
+    FactLoadStats day2 = load(2);
+    assertThat(day2.resolved, is(1L));
+    assertThat(day2.stillPending, is(1L));
     assertThat(
         DB.column("SELECT transaction_id || ':' || customer_sk FROM dw.fact_sales"),
         contains("t1:31"));
@@ -95,17 +97,35 @@ class FactLoaderIT {
     load(1);
     String before = dump();
     stageSale(2, "t1", "c1", "p1", "2025-02-03T10:00:00Z", "completed", "10");
-    load(2);
+    FactLoadStats same = load(2);
     assertThat("a re-run rewrites nothing, not even run_id", dump(), equalTo(before));
+    assertThat(same.inserted + same.updated + same.moved, is(0L));
 
     // Re-delivered with another date and amount: one row, moved, updated.
     stageSale(3, "t1", "c1", "p1", "2025-03-05T10:00:00Z", "completed", "12");
-    load(3);
+    FactLoadStats moved = load(3);
+    assertThat("moved to another partition: deleted there, inserted here", moved.moved, is(1L));
+    assertThat(moved.inserted, is(1L));
     assertThat(
         DB.column(
             "SELECT transaction_id || ' ' || sales_date || ' ' || amount || ' ' || run_id FROM dw.fact_sales"),
         contains("t1 2025-03-05 12.0000 3"));
     assertThat(DB.column("SELECT sales_date::text FROM dw.sales_keys"), contains("2025-03-05"));
+
+    stageSale(4, "t1", "c1", "p1", "2025-03-05T10:00:00Z", "completed", "13");
+    FactLoadStats changed = load(4);
+    assertThat(changed.updated, is(1L));
+    assertThat(changed.inserted + changed.moved, is(0L));
+  }
+
+  @Test
+  void aFixedOffsetTimezoneIsNotReadPosixStyle() throws Exception {
+    // 23:30Z is 01:30 the next day at +02:00; POSIX would read "+02:00" as two hours west.
+    stageSale(1, "t1", "c1", "p1", "2025-03-01T23:30:00Z", "completed", "10");
+    try (Connection c = DB.open()) {
+      FactStore.load(c, FactSpec.SALES, 1, ZoneId.of("+02:00"));
+    }
+    assertThat(DB.column("SELECT sales_date::text FROM dw.fact_sales"), contains("2025-03-02"));
   }
 
   @Test
@@ -115,12 +135,12 @@ class FactLoaderIT {
             + " channel_id, interactions_count, revenue_eur) VALUES (1, 'f', 2, '2025-02-03', NULL,"
             + " 'c1', 'ch1', 3, 1.5), (1, 'f', 3, '2025-02-03', 'a1', 'c1', 'ch9', 1, 1),"
             + " (1, 'f', 4, '2025-01-20', NULL, 'c1', 'ch1', 2, 2)");
-    FactLoader.Result r;
+    FactLoadStats r;
     try (Connection c = DB.open()) {
-      r = FactLoader.loadTraffic(c, 1, TZ);
+      r = FactStore.load(c, FactSpec.TRAFFIC, 1, TZ);
     }
-    assertThat(r.loaded(), is(2L));
-    assertThat(r.pending(), is(1L));
+    assertThat(r.loaded, is(2L));
+    assertThat(r.pending, is(1L));
     assertThat(
         DB.column("SELECT send_date || ':' || customer_sk FROM dw.fact_traffic ORDER BY 1"),
         contains("2025-01-20:11", "2025-02-03:12"));
@@ -129,9 +149,9 @@ class FactLoaderIT {
         contains("2025-02-03|a1|c1|ch9 relationships:channel_id"));
   }
 
-  private FactLoader.Result load(long runId) throws Exception {
+  private FactLoadStats load(long runId) throws Exception {
     try (Connection c = DB.open()) {
-      return FactLoader.loadSales(c, runId, TZ);
+      return FactStore.load(c, FactSpec.SALES, runId, TZ);
     }
   }
 
