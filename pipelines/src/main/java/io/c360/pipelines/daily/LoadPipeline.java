@@ -1,6 +1,7 @@
 package io.c360.pipelines.daily;
 
 import io.c360.transforms.clean.CleanRows;
+import io.c360.transforms.common.Names;
 import io.c360.transforms.dedup.Dedup;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.ingest.ReadEntity;
@@ -55,7 +56,7 @@ public final class LoadPipeline {
     List<PCollection<Row>> rejects = new ArrayList<>();
 
     for (EntitySpec e : entities) {
-      String n = camel(e.name());
+      String n = Names.upperCamel(e.name());
       PCollectionTuple read =
           p.apply(
               "Read" + n,
@@ -171,14 +172,6 @@ public final class LoadPipeline {
         // not Distinct.create(): on the Direct runner that is one bundle per rejected row
         .apply(name, ShardedGroupByKey.<Integer>create())
         .apply(name + "Once", Keys.create());
-  }
-
-  static String camel(String snake) {
-    StringBuilder b = new StringBuilder();
-    for (String part : snake.split("_")) {
-      b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-    }
-    return b.toString();
   }
 
   /** A set-based SQL step run once per signal element, after the steps it waits on. */
