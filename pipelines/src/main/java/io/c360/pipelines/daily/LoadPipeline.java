@@ -1,6 +1,7 @@
 package io.c360.pipelines.daily;
 
 import io.c360.transforms.clean.CleanRows;
+import io.c360.transforms.common.Names;
 import io.c360.transforms.dedup.Dedup;
 import io.c360.transforms.facts.FactLoadStats;
 import io.c360.transforms.facts.FactSpec;
@@ -59,7 +60,7 @@ public final class LoadPipeline {
     List<PCollection<Row>> rejects = new ArrayList<>();
 
     for (EntitySpec e : entities) {
-      String n = camel(e.name());
+      String n = Names.upperCamel(e.name());
       PCollectionTuple read =
           p.apply(
               "Read" + n,
@@ -152,7 +153,7 @@ public final class LoadPipeline {
     }
     committed
         .apply(
-            "LoadFacts",
+            "LoadSalesAndTraffic",
             LoadFacts.of(FactSpec.SALES, FactSpec.TRAFFIC)
                 .withConnection(ctx.pg())
                 .withRunId(ctx.runId())
@@ -184,14 +185,6 @@ public final class LoadPipeline {
         // not Distinct.create(): on the Direct runner that is one bundle per rejected row
         .apply(name, ShardedGroupByKey.<Integer>create())
         .apply(name + "Once", Keys.create());
-  }
-
-  static String camel(String snake) {
-    StringBuilder b = new StringBuilder();
-    for (String part : snake.split("_")) {
-      b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-    }
-    return b.toString();
   }
 
   /** The fact loads' counts into the run's reconciliation counters ("c360", "sales.loaded", …). */

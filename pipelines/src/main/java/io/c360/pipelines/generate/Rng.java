@@ -61,4 +61,14 @@ final class Rng {
   <T> T pick(T[] values) {
     return values[nextInt(values.length)];
   }
+
+  /** Fisher–Yates, from the last element down. */
+  <T> void shuffle(java.util.List<T> l) {
+    for (int i = l.size() - 1; i > 0; i--) {
+      int j = nextInt(i + 1);
+      T t = l.get(i);
+      l.set(i, l.get(j));
+      l.set(j, t);
+    }
+  }
 }

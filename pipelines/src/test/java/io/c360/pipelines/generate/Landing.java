@@ -162,6 +162,40 @@ final class Landing {
   }
 
   /** Relative path → SHA-256 of every file, report included. */
+  /**
+   * One SHA-256 over every file's relative path and content digest, in path order; a {@code .gz}
+   * file counts with its decompressed content (its compressed bytes belong to the JDK's zlib).
+   */
+  static String contentDigest(Path root) throws IOException {
+    try {
+      MessageDigest all = MessageDigest.getInstance("SHA-256");
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(root)) {
+        files = s.filter(Files::isRegularFile).toList();
+      }
+      Map<String, Path> byName = new TreeMap<>();
+      files.forEach(p -> byName.put(root.relativize(p).toString().replace('\\', '/'), p));
+      for (Map.Entry<String, Path> e : byName.entrySet()) {
+        byte[] content;
+        try (InputStream in =
+            e.getKey().endsWith(".gz")
+                ? new GZIPInputStream(Files.newInputStream(e.getValue()))
+                : Files.newInputStream(e.getValue())) {
+          content = in.readAllBytes();
+        }
+        String line =
+            e.getKey()
+                + "\t"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content))
+                + "\n";
+        all.update(line.getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(all.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Map<String, String> digests(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import com.google.api.services.dataflow.model.Job;
@@ -28,10 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 7, offline: both Beam pipelines of the daily run (load and KPI), built for every entity and
- * snapshot customers, translate into Dataflow job specifications through the real DataflowRunner
- * (fake GCS utility and client), with stable human step names and deterministic grouping keys. What
- * Dataflow itself would then do with the job is not proven here.
+ * Offline: both Beam pipelines of the daily run (load and KPI), built for every entity and snapshot
+ * customers, translate into Dataflow job specifications through the real DataflowRunner (fake GCS
+ * utility and client) as batch jobs, with stable human step names (every top-level stage
+ * UpperCamel) and deterministic grouping keys. Steps inside Beam's own composites keep Beam's names
+ * (a Filter is ParDo(Anonymous) inside), which are stable for a Beam version. What Dataflow itself
+ * would then do with the job is not proven here.
  */
 class DailyPipelinesDataflowTest implements Serializable {
   @RegisterExtension static final TestDatabase DB = new TestDatabase();
@@ -55,7 +58,8 @@ class DailyPipelinesDataflowTest implements Serializable {
         p,
         options,
         "load",
-        List.of("ReadSales", "CleanSales", "DedupSales", "MergeDimCustomer", "LoadFacts"));
+        List.of(
+            "ReadSales", "CleanSales", "DedupSales", "MergeDimCustomer", "LoadSalesAndTraffic"));
   }
 
   @Test
@@ -74,6 +78,8 @@ class DailyPipelinesDataflowTest implements Serializable {
     Files.writeString(
         Path.of("target", "dataflow-" + name + "-job.json"),
         DataflowPipelineTranslator.jobToString(job));
+    assertThat(job.getName(), equalTo("c360-offline-translation"));
+    assertThat(job.getType(), equalTo("JOB_TYPE_BATCH"));
     List<String> steps = DataflowTranslation.stepNames(job);
     assertThat(steps, not(empty()));
     assertThat("step names are unique", new HashSet<>(steps).size(), equalTo(steps.size()));
@@ -81,6 +87,9 @@ class DailyPipelinesDataflowTest implements Serializable {
     steps.forEach(s -> top.add(s.split("/", 2)[0]));
     for (String s : stages) {
       assertThat(top, hasItem(s));
+    }
+    for (String stage : top) {
+      assertThat(stage, stage.matches("[A-Z][A-Za-z0-9]*"), is(true));
     }
   }
 }

@@ -9,9 +9,6 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.c360.pipelines.daily.C360Options;
-import io.c360.pipelines.daily.DailyRun;
-import io.c360.pipelines.daily.RunSummary;
 import io.c360.pipelines.generate.Generator;
 import io.c360.pipelines.generate.GeneratorConfig;
 import io.c360.pipelines.testing.FlinkCluster;
@@ -36,9 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7: the daily run itself (both of its Beam pipelines, SCD2, facts with pending rows, checks
- * and every mart) on two consecutive days leaves dw, mart and dq equal row for row whether it runs
- * on the Direct runner, on Flink {@code [local]} or on a standalone Flink session cluster.
+ * The daily run itself (both of its Beam pipelines, SCD2, facts with pending rows, checks and every
+ * mart) on two consecutive days leaves dw, mart and dq equal row for row whether it runs on the
+ * Direct runner, on Flink {@code [local]} or on a standalone Flink session cluster.
  *
  * <p>The session cluster is the scale-out case: two TaskManager JVMs of one slot each and {@code
  * --parallelism=2}, so each job's parallel operators are split across processes, exchanges between
@@ -76,10 +73,10 @@ class DailyRunOnRunnersIT {
 
   @Test
   void flinkLocalAndTheSessionClusterEqualTheDirectRunner() throws Exception {
-    runDays(RunnerOptions::direct, DIRECT_DB);
-    runDays(() -> RunnerOptions.flinkLocal(2), LOCAL_DB);
+    runDays("DirectRunner", RunnerOptions::direct, DIRECT_DB);
+    runDays("Flink [local]", () -> RunnerOptions.flinkLocal(2), LOCAL_DB);
     String master = FLINK.restAddress();
-    runDays(() -> RunnerOptions.flinkCluster(master, 2), CLUSTER_DB);
+    runDays("Flink session cluster", () -> RunnerOptions.flinkCluster(master, 2), CLUSTER_DB);
     clusterRanEveryJobOnBothTaskManagers();
 
     Map<String, List<List<String>>> direct = snapshot(DIRECT_DB);
@@ -151,16 +148,11 @@ class DailyRunOnRunnersIT {
     }
   }
 
-  private static void runDays(Supplier<? extends PipelineOptions> runner, TestDatabase db)
+  private static void runDays(
+      String runner, Supplier<? extends PipelineOptions> options, TestDatabase db)
       throws Exception {
-    for (String day : DAYS) {
-      C360Options o = runner.get().as(C360Options.class);
-      o.setRunDate(day);
-      o.setInput(landing.toString());
-      o.setJdbcUrl(db.jdbcUrl());
-      RunSummary s = DailyRun.execute(o, System.out);
-      assertThat(s.message(), s.status(), is("succeeded"));
-    }
+    List<LocalDate> days = DAYS.stream().map(LocalDate::parse).toList();
+    RunnerComparison.runDays(runner, options, landing.toString(), days, db.jdbcUrl());
   }
 
   private static Map<String, List<List<String>>> snapshot(TestDatabase db) throws Exception {

@@ -2,26 +2,10 @@ package io.c360.pipelines.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.google.api.services.dataflow.model.Job;
 import io.c360.pipelines.testing.DataflowTranslation;
-import io.c360.pipelines.testing.PipelineUnderTest;
-import io.c360.transforms.testing.TestDatabase;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import org.apache.beam.runners.dataflow.DataflowPipelineTranslator;
-import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -33,50 +17,13 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The pipeline under test translates into a Dataflow job specification offline (no GCP here): it
- * builds, every step has a stable human name, and no grouping key has a non-deterministic coder.
- * The helper's checks are themselves shown to catch an anonymous step and a non-deterministic key.
+ * The checks {@link DataflowTranslation} makes of a pipeline (used on the real daily pipelines by
+ * {@link DailyPipelinesDataflowTest}) are themselves shown to catch an anonymous step and a
+ * non-deterministic key, and to pass a pipeline with neither.
  */
 class DataflowTranslationTest implements Serializable {
-  @RegisterExtension static final TestDatabase DB = new TestDatabase();
-
-  private static final LocalDate DAY = LocalDate.of(2026, 3, 31);
-
-  @Test
-  void pipelineTranslatesToADataflowJobWithStableNamesAndDeterministicKeys() throws Exception {
-    DataflowPipelineOptions options = DataflowTranslation.offlineOptions();
-    Pipeline p =
-        PipelineUnderTest.DAILY.create(
-            options, DataflowTranslation.BUCKET + "/landing", DAY, DB.connection());
-
-    DataflowTranslation.assertStableNamesAndDeterministicKeys(p);
-    Job job = DataflowTranslation.translate(p, options);
-    // Kept for reading: the job specification Dataflow would have received.
-    Files.writeString(
-        Path.of("target", "dataflow-job.json"), DataflowPipelineTranslator.jobToString(job));
-
-    assertThat(job.getName(), equalTo("c360-offline-translation"));
-    assertThat(job.getType(), equalTo("JOB_TYPE_BATCH"));
-    List<String> steps = DataflowTranslation.stepNames(job);
-    assertThat(steps, not(empty()));
-    assertThat("step names are unique", new HashSet<>(steps).size(), equalTo(steps.size()));
-    for (String s : steps) {
-      assertThat(s, not(containsString("Anonymous")));
-    }
-    // Every step traces back to a named top-level stage of the pipeline.
-    Set<String> stages = new HashSet<>();
-    steps.forEach(s -> stages.add(s.split("/", 2)[0]));
-    assertThat(stages, hasItem("GroupBySalesDate"));
-    assertThat(stages, hasItem("SumRevenuePerCustomer"));
-    assertThat(stages, hasItem("WriteDailySales"));
-    for (String stage : stages) {
-      assertThat(stage, stage.matches("[A-Z][A-Za-z0-9]*"), is(true));
-    }
-  }
-
   @Test
   void anonymousOrDefaultNamedStepsFail() {
     Pipeline p = Pipeline.create(DataflowTranslation.offlineOptions());

@@ -1,11 +1,11 @@
 package io.c360.pipelines.runners;
 
+import io.c360.pipelines.generate.Generator;
+import io.c360.pipelines.generate.GeneratorConfig;
 import io.c360.pipelines.testing.FlinkCluster;
-import io.c360.pipelines.testing.LandingZone;
 import io.c360.pipelines.testing.RunnerComparison;
 import io.c360.pipelines.testing.RunnerOptions;
 import io.c360.transforms.testing.TestDatabase;
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runner timings for bench/RESULTS.md, not part of the normal build (no *Test/*IT suffix): run with
  * {@code mvn -B -pl pipelines -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=RunnerBench}. For Direct, Flink [local] and the Flink session cluster: "startup" is the
- * end-to-end time of a one-row day (runner overhead), "end-to-end" that of a 2,100-row day (3
- * files); each is run three times and the median reported, in target/runner-bench.md.
+ * -Dit.test=RunnerBench}. For Direct, Flink [local] and the Flink session cluster, the daily run
+ * (both pipelines, checks and bookkeeping) of one generated day without defects: "startup" that of
+ * a day of one sale (runner overhead), "end-to-end" that of a day of 2,000 sales; each is run three
+ * times and the median reported, in target/runner-bench.md.
  */
 class RunnerBench implements Serializable {
   private static final int REPEATS = 3;
@@ -36,11 +37,12 @@ class RunnerBench implements Serializable {
   @Test
   void timeEachRunner() throws Exception {
     LocalDate day = LocalDate.of(2026, 3, 31);
-    LandingZone.writeSales(landing, day, 3, 700, 7L);
-    LandingZone.writeSales(tiny, day, 1, 1, 7L);
+    generate(landing, day, 0.002);
+    generate(tiny, day, 0.000001);
     StringBuilder out = new StringBuilder();
     out.append(
-        "| runner | startup (1-row day), median of 3 | end-to-end (2,100-row day), median of 3 |\n");
+        "| runner | startup (1-sale day), median of 3 | end-to-end (2,000-sale day), median of 3"
+            + " |\n");
     out.append("|---|---|---|\n");
     out.append(row("Direct", RunnerOptions::direct, day));
     out.append(row("Flink [local], parallelism 2", () -> RunnerOptions.flinkLocal(2), day));
@@ -65,8 +67,13 @@ class RunnerBench implements Serializable {
     System.out.println(out);
   }
 
+  private static void generate(Path out, LocalDate day, double scale) throws Exception {
+    Generator.generate(
+        GeneratorConfig.builder(out).scale(scale).days(1).start(day).noDefects().build());
+  }
+
   private String row(String name, Supplier<? extends PipelineOptions> options, LocalDate day)
-      throws IOException {
+      throws Exception {
     long[] startup = new long[REPEATS];
     long[] full = new long[REPEATS];
     for (int i = 0; i < REPEATS; i++) {
@@ -78,9 +85,9 @@ class RunnerBench implements Serializable {
 
   private long time(
       String name, Supplier<? extends PipelineOptions> options, Path input, LocalDate day)
-      throws IOException {
+      throws Exception {
     return RunnerComparison.runDays(
-        "bench " + name, options, input.toUri().toString(), List.of(day), DB.connection())[0];
+        "bench " + name, options, input.toString(), List.of(day), DB.jdbcUrl())[0];
   }
 
   private static String median(long[] millis) {

@@ -1,9 +1,11 @@
 package io.c360.pipelines.testing;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
 
-import io.c360.transforms.jdbc.PgConnection;
+import io.c360.pipelines.daily.C360Options;
+import io.c360.pipelines.daily.DailyRun;
+import io.c360.pipelines.daily.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,33 +13,37 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 
-/** Runs {@link PipelineUnderTest#DAILY} for consecutive days on one runner, timing each run. */
+/** Runs the daily run ({@link DailyRun}) for consecutive days on one runner, timing each run. */
 public final class RunnerComparison {
   /** Schemas whose tables must be equal, row for row, across runners. */
   public static final String[] COMPARED_SCHEMAS = {"dw", "mart", "dq"};
 
   private RunnerComparison() {}
 
-  /** Runs each day in order and fails unless every run ends DONE; returns millis per run. */
+  /**
+   * Runs each day in order into the warehouse at {@code jdbcUrl} and fails unless every run
+   * succeeds; returns millis per run (both pipelines, checks and bookkeeping included).
+   */
   public static long[] runDays(
       String runner,
       Supplier<? extends PipelineOptions> options,
       String input,
       List<LocalDate> days,
-      PgConnection pg)
-      throws IOException {
+      String jdbcUrl)
+      throws Exception {
     long[] millis = new long[days.size()];
     for (int i = 0; i < days.size(); i++) {
       LocalDate day = days.get(i);
-      Pipeline p = PipelineUnderTest.DAILY.create(options.get(), input, day, pg);
+      C360Options o = options.get().as(C360Options.class);
+      o.setRunDate(day.toString());
+      o.setInput(input);
+      o.setJdbcUrl(jdbcUrl);
       long start = System.nanoTime();
-      PipelineResult.State state = p.run().waitUntilFinish();
+      RunSummary s = DailyRun.execute(o, System.out);
       millis[i] = (System.nanoTime() - start) / 1_000_000;
-      assertThat(runner + " run of " + day, state, equalTo(PipelineResult.State.DONE));
+      assertThat(runner + " run of " + day + ": " + s.message(), s.status(), is("succeeded"));
       record(runner, "run " + day, millis[i]);
     }
     return millis;

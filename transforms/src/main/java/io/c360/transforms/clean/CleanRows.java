@@ -1,6 +1,9 @@
 package io.c360.transforms.clean;
 
+import static io.c360.transforms.common.Args.checkArgument;
+
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.Names;
 import io.c360.transforms.model.BusinessRule;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Counters;
@@ -120,7 +123,7 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
         EntitySpec.LINE_NO);
     PCollectionTuple out =
         input.apply(
-            "Clean" + upperCamel(entity().name()),
+            "Clean" + Names.upperCamel(entity().name()),
             ParDo.of(new CleanFn(new RowCleaner(entity(), runDate(), timezone()), entity()))
                 .withOutputTags(CLEAN, TupleTagList.of(REJECTED).and(REJECTED_KEYS)));
     out.get(CLEAN).setRowSchema(entity().typedSchema());
@@ -145,22 +148,6 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
                         ",",
                         entity().businessRules().stream().map(BusinessRule::ruleName).toList()))
                 .withLabel("Business rules"));
-  }
-
-  private static void checkArgument(boolean ok, String message, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(message, args));
-    }
-  }
-
-  static String upperCamel(String snake) {
-    StringBuilder b = new StringBuilder();
-    for (String part : snake.split("_")) {
-      if (!part.isEmpty()) {
-        b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return b.toString();
   }
 
   /** Applies the {@link RowCleaner} and counts every outcome. */

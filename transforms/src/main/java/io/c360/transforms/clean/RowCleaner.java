@@ -5,6 +5,7 @@ import io.c360.transforms.model.Column;
 import io.c360.transforms.model.Derivation;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.model.RuleContext;
+import io.c360.transforms.model.RuleNames;
 import io.c360.transforms.quality.Quarantine;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -97,7 +98,7 @@ public final class RowCleaner implements Serializable {
       if (v == null && c.isRequired() && !unreadable.contains(c.name())) {
         failures.add(
             new Failure(
-                "not_null:" + c.name(), c.name() + " is required but " + emptiness(landed)));
+                RuleNames.notNull(c.name()), c.name() + " is required but " + emptiness(landed)));
       }
       values.put(c.name(), v);
     }

@@ -2,6 +2,7 @@ package io.c360.transforms.clean;
 
 import io.c360.transforms.model.Column;
 import io.c360.transforms.model.Decimals;
+import io.c360.transforms.model.RuleNames;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -305,7 +306,7 @@ public final class Values {
       }
     }
     throw new InvalidValueException(
-        "accepted_values:" + column.name(),
+        RuleNames.acceptedValues(column.name()),
         column.name() + ": '" + shown(s) + "' is not one of " + column.acceptedValues());
   }
 
@@ -335,7 +336,7 @@ public final class Values {
 
   private static InvalidValueException type(Column column, String s, String expected) {
     return new InvalidValueException(
-        "type:" + column.name(), column.name() + ": '" + shown(s) + "' is not " + expected);
+        RuleNames.type(column.name()), column.name() + ": '" + shown(s) + "' is not " + expected);
   }
 
   private static String shown(String s) {

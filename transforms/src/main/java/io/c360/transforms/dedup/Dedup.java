@@ -1,6 +1,9 @@
 package io.c360.transforms.dedup;
 
+import static io.c360.transforms.common.Args.checkArgument;
+
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.Names;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Counters;
@@ -78,12 +81,9 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
   abstract EntitySpec entity();
 
   public static Dedup of(EntitySpec entity) {
-    if (entity == null) {
-      throw new IllegalArgumentException("entity can not be null");
-    }
-    if (entity.naturalKey().isEmpty()) {
-      throw new IllegalArgumentException(entity.name() + " declares no natural key to dedup by");
-    }
+    checkArgument(entity != null, "entity can not be null");
+    checkArgument(
+        !entity.naturalKey().isEmpty(), "%s declares no natural key to dedup by", entity.name());
     return new AutoValue_Dedup(entity);
   }
 
@@ -120,19 +120,19 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
 
   @Override
   public PCollectionTuple expand(PCollection<Row> input) {
-    if (!input.hasSchema()) {
-      throw new IllegalArgumentException("Dedup input needs a schema (the entity's typed schema)");
-    }
+    checkArgument(input.hasSchema(), "Dedup input needs a schema (the entity's typed schema)");
     Schema schema = input.getSchema();
     List<String> key = versionKey(entity());
     List<String> needed = new ArrayList<>(key);
     needed.add(EntitySpec.SOURCE_FILE);
     needed.add(EntitySpec.LINE_NO);
     for (String f : needed) {
-      if (!schema.hasField(f)) {
-        throw new IllegalArgumentException(
-            "Dedup of " + entity().name() + ": input schema lacks field " + f + ": " + schema);
-      }
+      checkArgument(
+          schema.hasField(f),
+          "Dedup of %s: input schema lacks field %s: %s",
+          entity().name(),
+          f,
+          schema);
     }
     List<String> content = new ArrayList<>();
     for (Schema.Field f : schema.getFields()) {
@@ -140,7 +140,7 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
         content.add(f.getName());
       }
     }
-    String name = upperCamel(entity().name());
+    String name = Names.upperCamel(entity().name());
     Schema dropped = droppedSchema(schema);
     PCollectionTuple out =
         input
@@ -164,16 +164,6 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
         .add(
             DisplayData.item("versionKey", String.join(",", versionKey(entity())))
                 .withLabel("Version key"));
-  }
-
-  private static String upperCamel(String snake) {
-    StringBuilder b = new StringBuilder();
-    for (String part : snake.split("_")) {
-      if (!part.isEmpty()) {
-        b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return b.toString();
   }
 
   /** One row's fate within its version group. */

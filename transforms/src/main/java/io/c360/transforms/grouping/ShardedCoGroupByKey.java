@@ -1,5 +1,7 @@
 package io.c360.transforms.grouping;
 
+import static io.c360.transforms.common.Args.checkArgument;
+
 import com.google.auto.value.AutoValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +56,7 @@ public abstract class ShardedCoGroupByKey
 
   /** Number of shards; 0 = plain {@code CoGroupByKey}. */
   public ShardedCoGroupByKey withShards(int shards) {
-    if (shards < 0) {
-      throw new IllegalArgumentException("shards must be >= 0: " + shards);
-    }
+    checkArgument(shards >= 0, "shards must be >= 0: %s", shards);
     return toBuilder().setShards(shards).build();
   }
 
@@ -74,10 +74,8 @@ public abstract class ShardedCoGroupByKey
     List<Coder<?>> valueCoders = new ArrayList<>();
     for (TaggedKeyedPCollection<String, ?> t : inputs) {
       Coder<?> coder = t.getCollection().getCoder();
-      if (!(coder instanceof KvCoder)) {
-        throw new IllegalArgumentException(
-            "ShardedCoGroupByKey needs KvCoder inputs, got " + coder);
-      }
+      checkArgument(
+          coder instanceof KvCoder, "ShardedCoGroupByKey needs KvCoder inputs, got %s", coder);
       valueCoders.add(((KvCoder<?, ?>) coder).getValueCoder());
     }
     UnionCoder unionCoder = UnionCoder.of(valueCoders);

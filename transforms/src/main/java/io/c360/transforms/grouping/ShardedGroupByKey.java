@@ -1,5 +1,7 @@
 package io.c360.transforms.grouping;
 
+import static io.c360.transforms.common.Args.checkArgument;
+
 import com.google.auto.value.AutoValue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,9 +67,7 @@ public abstract class ShardedGroupByKey<V>
 
   /** Number of shards; 0 = plain {@code GroupByKey}. */
   public ShardedGroupByKey<V> withShards(int shards) {
-    if (shards < 0) {
-      throw new IllegalArgumentException("shards must be >= 0: " + shards);
-    }
+    checkArgument(shards >= 0, "shards must be >= 0: %s", shards);
     return toBuilder().setShards(shards).build();
   }
 
@@ -86,10 +86,10 @@ public abstract class ShardedGroupByKey<V>
 
   @Override
   public PCollection<KV<String, Iterable<V>>> expand(PCollection<KV<String, V>> input) {
-    if (!(input.getCoder() instanceof KvCoder)) {
-      throw new IllegalArgumentException(
-          "ShardedGroupByKey needs a KvCoder input, got " + input.getCoder());
-    }
+    checkArgument(
+        input.getCoder() instanceof KvCoder,
+        "ShardedGroupByKey needs a KvCoder input, got %s",
+        input.getCoder());
     int n = shardsFor(input.getPipeline().getOptions());
     if (n == 0) {
       return input.apply("GroupInShuffle", GroupByKey.create());
@@ -117,9 +117,7 @@ public abstract class ShardedGroupByKey<V>
    */
   public static <V> ParDo.SingleOutput<KV<String, V>, KV<Integer, KV<String, V>>> assignShard(
       int shards) {
-    if (shards <= 0) {
-      throw new IllegalArgumentException("shards must be > 0: " + shards);
-    }
+    checkArgument(shards > 0, "shards must be > 0: %s", shards);
     return ParDo.of(new AssignShardFn<V>(shards));
   }
 

@@ -1,7 +1,7 @@
 package io.c360.transforms.ingest;
 
-import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
-import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkState;
+import static io.c360.transforms.common.Args.checkArgument;
+import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.model.EntitySpec;

@@ -1,5 +1,8 @@
 package io.c360.transforms.jdbc;
 
+import static io.c360.transforms.common.Args.checkArgument;
+import static io.c360.transforms.common.Args.checkState;
+
 import com.google.auto.value.AutoValue;
 import java.io.IOException;
 import java.io.StringReader;
@@ -82,9 +85,7 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
   }
 
   public PgCopyWrite withConnection(PgConnection connection) {
-    if (connection == null) {
-      throw new IllegalArgumentException("connection can not be null");
-    }
+    checkArgument(connection != null, "connection can not be null");
     return toBuilder().setConnection(connection).build();
   }
 
@@ -105,17 +106,13 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
   }
 
   public PgCopyWrite withBatchSize(int rows) {
-    if (rows < 1) {
-      throw new IllegalArgumentException("batch size must be positive: " + rows);
-    }
+    checkArgument(rows >= 1, "batch size must be positive: %s", rows);
     return toBuilder().setBatchSize(rows).build();
   }
 
   @Override
   public PCollection<Long> expand(PCollection<Row> input) {
-    if (connection() == null) {
-      throw new IllegalStateException("PgCopyWrite.withConnection() is required");
-    }
+    checkState(connection() != null, "PgCopyWrite.withConnection() is required");
     List<String> fields = input.getSchema().getFieldNames();
     fields.forEach(SqlNames::column);
     return input.apply("CopyInto", ParDo.of(new CopyFn(this, fields)));

@@ -23,7 +23,7 @@ public interface BusinessRule extends Serializable {
 
   /** The rule family of SPEC §2 the rule reports under: {@code business} unless it says so. */
   default String family() {
-    return "business";
+    return RuleNames.BUSINESS;
   }
 
   /** The columns the rule reads. */
@@ -38,6 +38,6 @@ public interface BusinessRule extends Serializable {
 
   /** The full rule name as stored in {@code dq.rejected_rows.rule}. */
   default String ruleName() {
-    return family() + ":" + name();
+    return RuleNames.of(family(), name());
   }
 }

@@ -56,7 +56,7 @@ public final class SalesRules {
   private static final class AmountPresent implements BusinessRule {
     @Override
     public String family() {
-      return "not_null";
+      return RuleNames.NOT_NULL;
     }
 
     @Override
