@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <p>Every value first has control characters removed (tab, CR, LF, vertical tab and form feed
  * become a space; the other C0/C1 controls, a stray byte-order mark and zero-width characters are
  * dropped), Unicode spaces (no-break, em, ideographic …) become plain spaces, and it is trimmed;
- * empty is null. Then by type:
+ * empty is null. A value then longer than {@link Column#maxLength()} (every ID, and text the
+ * warehouse indexes) is {@code type:<column>}: an index entry cannot hold it. Then by type:
  *
  * <ul>
  *   <li>ID: an integral float spelling ({@code 12472.0}, {@code 12472.00}) becomes {@code 12472};
@@ -90,6 +91,16 @@ public final class Values {
     String s = text(raw);
     if (s == null) {
       return null;
+    }
+    if (s.length() > column.maxLength()) {
+      throw type(
+          column,
+          s,
+          "at most "
+              + column.maxLength()
+              + " characters long (it has "
+              + s.length()
+              + "; the warehouse indexes this column)");
     }
     switch (column.type()) {
       case ID:
