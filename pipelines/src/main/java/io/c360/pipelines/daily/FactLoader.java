@@ -34,6 +34,26 @@ public final class FactLoader {
     }
   }
 
+  /**
+   * The natural key of a staged traffic row {@code t} as one text, the key of its {@code
+   * dq.pending_rows} entry: {@code send_date|account_id|customer_id|channel_id}. Each id part has a
+   * backslash and {@code |} escaped with a backslash, so ids holding a {@code |} cannot make two
+   * keys one (account "A|B" of customer "C" and account "A" of customer "B|C" used to collide and
+   * fail the whole load); ids without either character keep the spelling of earlier runs.
+   */
+  static final String TRAFFIC_KEY =
+      "(t.send_date::text || '|' || "
+          + keyPart("coalesce(t.account_id, '')")
+          + " || '|' || "
+          + keyPart("t.customer_id")
+          + " || '|' || "
+          + keyPart("t.channel_id")
+          + ")";
+
+  private static String keyPart(String expr) {
+    return "replace(replace(" + expr + ", '\\', '\\\\'), '|', '\\|')";
+  }
+
   /** Counts of one fact load. */
   public record Result(long loaded, long pending, long resolved, long stillPending) {}
 
@@ -175,9 +195,7 @@ public final class FactLoader {
     try (Statement st = c.createStatement()) {
       String tz = quote(zone.getId());
       String run = Long.toString(runId);
-      String key =
-          "(t.send_date::text || '|' || coalesce(t.account_id, '') || '|' || t.customer_id || '|'"
-              + " || t.channel_id)";
+      String key = TRAFFIC_KEY;
       // Fresh statistics: staging was just rewritten and temp tables are never auto-analyzed;
       // with stale ones the planner loops over what it thinks is one row.
       analyzeStaging(c, "traffic");
