@@ -11,7 +11,9 @@ import io.c360.transforms.scd2.DimensionSpec;
 import io.c360.transforms.scd2.Scd2;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -54,12 +56,24 @@ public final class LoadPipeline {
     List<PCollection<?>> dimensionsDone = new ArrayList<>();
     List<PCollection<Row>> rejects = new ArrayList<>();
 
+    // Every write to dw waits until every file of the day has been read to its end: a corrupt
+    // file (a truncated gzip, garbage Parquet) then fails the run before any dimension or fact
+    // changes, instead of after the other entities' merges committed.
+    Map<EntitySpec, PCollectionTuple> reads = new LinkedHashMap<>();
+    List<PCollection<?>> allRead = new ArrayList<>();
     for (EntitySpec e : entities) {
-      String n = camel(e.name());
       PCollectionTuple read =
           p.apply(
-              "Read" + n,
+              "Read" + camel(e.name()),
               ReadEntity.of(e).from(input).forDate(ctx.runDate()).withCsvDelimiter(delimiter));
+      reads.put(e, read);
+      allRead.add(read.get(ReadEntity.ROWS));
+      allRead.add(read.get(ReadEntity.FAILURES));
+    }
+
+    for (EntitySpec e : entities) {
+      String n = camel(e.name());
+      PCollectionTuple read = reads.get(e);
       PCollection<Row> rows = read.get(ReadEntity.ROWS);
       PCollection<Row> unreadable = read.get(ReadEntity.FAILURES);
       if (keepRaw) {
@@ -109,18 +123,22 @@ public final class LoadPipeline {
       if (e == Entities.CUSTOMERS) {
         // A customer whose rows were all quarantined was in the file: a snapshot keeps it.
         dimensionsDone.add(
-            PCollectionTuple.of(Scd2.ROWS, kept)
-                .and(Scd2.PRESENT_KEYS, cleaned.get(CleanRows.REJECTED_KEYS))
+            PCollectionTuple.of(Scd2.ROWS, afterAllRead(kept, "Customers", allRead))
+                .and(
+                    Scd2.PRESENT_KEYS,
+                    afterAllRead(cleaned.get(CleanRows.REJECTED_KEYS), "CustomerKeys", allRead))
                 .apply(
                     "MergeDimCustomer",
                     merge(DimensionSpec.CUSTOMER, ctx, customersMode).countingPresent()));
       } else if (e == Entities.PRODUCTS) {
         dimensionsDone.add(
-            kept.apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
+            afterAllRead(kept, "Products", allRead)
+                .apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
       } else if (e == Entities.CHANNELS) {
         dimensionsDone.add(
             p.apply("SignalChannels", Create.of(Entities.CHANNELS.name()))
                 .apply("WaitForStagedChannels", Wait.on(stagedWrite))
+                .apply("WaitForAllReadsChannels", Wait.on(allRead))
                 .apply("UpsertDimChannel", ParDo.of(new SqlStep(ctx, SqlStep.Kind.CHANNELS))));
       } else {
         dimensionsDone.add(stagedWrite);
@@ -144,7 +162,17 @@ public final class LoadPipeline {
     if (!dimensionsDone.isEmpty()) {
       factSignal = factSignal.apply("WaitForDimensions", Wait.on(dimensionsDone));
     }
+    if (!allRead.isEmpty()) {
+      factSignal = factSignal.apply("WaitForAllReads", Wait.on(allRead));
+    }
     factSignal.apply("LoadFacts", ParDo.of(new SqlStep(ctx, SqlStep.Kind.FACTS)));
+  }
+
+  /** {@code rows}, released only once every file of the day has been read. */
+  private static <T> PCollection<T> afterAllRead(
+      PCollection<T> rows, String name, List<PCollection<?>> allRead) {
+    // Wait.on maps into the element type and so loses a Row's schema coder: set it back.
+    return rows.apply("WaitForAllReads" + name, Wait.on(allRead)).setCoder(rows.getCoder());
   }
 
   private static Scd2.Merge merge(DimensionSpec dim, RunContext ctx, Scd2.Mode mode) {
