@@ -224,6 +224,12 @@ class HostileValuesProperties {
         assertThat(e1.rule(), equalTo("type:" + c.name()));
       }
     }
+    // The bound applies to the cleaned value: runs of spaces collapse first (496 → 199).
+    Column industry = Entities.CUSTOMERS.column("industry").get();
+    String spaced = String.join("    ", java.util.Collections.nCopies(100, "a"));
+    assertThat(
+        Values.clean(industry, spaced, Fixtures.PARIS),
+        equalTo(String.join(" ", java.util.Collections.nCopies(100, "a"))));
     // Free text is not indexed: a 200 KB name is kept whole.
     Column name = Entities.CUSTOMERS.column("name").get();
     assertThat(
