@@ -16,7 +16,9 @@ import io.c360.transforms.scd2.Scd2;
 import io.c360.transforms.scd2.Type1;
 import io.c360.transforms.scd2.Type1Spec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -59,12 +61,24 @@ public final class LoadPipeline {
     List<PCollection<?>> dimensionsDone = new ArrayList<>();
     List<PCollection<Row>> rejects = new ArrayList<>();
 
+    // Every write to dw waits until every file of the day has been read to its end: a corrupt
+    // file (a truncated gzip, garbage Parquet) then fails the run before any dimension or fact
+    // changes, instead of after the other entities' merges committed.
+    Map<EntitySpec, PCollectionTuple> reads = new LinkedHashMap<>();
+    List<PCollection<?>> allRead = new ArrayList<>();
     for (EntitySpec e : entities) {
-      String n = Names.upperCamel(e.name());
       PCollectionTuple read =
           p.apply(
-              "Read" + n,
+              "Read" + Names.upperCamel(e.name()),
               ReadEntity.of(e).from(input).forDate(ctx.runDate()).withCsvDelimiter(delimiter));
+      reads.put(e, read);
+      allRead.add(read.get(ReadEntity.ROWS));
+      allRead.add(read.get(ReadEntity.FAILURES));
+    }
+
+    for (EntitySpec e : entities) {
+      String n = Names.upperCamel(e.name());
+      PCollectionTuple read = reads.get(e);
       PCollection<Row> rows = read.get(ReadEntity.ROWS);
       PCollection<Row> unreadable = read.get(ReadEntity.FAILURES);
       if (keepRaw) {
@@ -114,19 +128,25 @@ public final class LoadPipeline {
       if (e == Entities.CUSTOMERS) {
         // A customer whose rows were all quarantined was in the file: a snapshot keeps it.
         dimensionsDone.add(
-            PCollectionTuple.of(Scd2.ROWS, kept)
-                .and(Scd2.PRESENT_KEYS, cleaned.get(CleanRows.REJECTED_KEYS))
+            PCollectionTuple.of(Scd2.ROWS, afterAllRead(kept, "Customers", allRead))
+                .and(
+                    Scd2.PRESENT_KEYS,
+                    afterAllRead(cleaned.get(CleanRows.REJECTED_KEYS), "CustomerKeys", allRead))
                 .apply(
                     "MergeDimCustomer",
                     merge(DimensionSpec.CUSTOMER, ctx, customersMode).countingPresent()));
       } else if (e == Entities.PRODUCTS) {
         dimensionsDone.add(
-            kept.apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
+            afterAllRead(kept, "Products", allRead)
+                .apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
       } else if (e == Entities.CHANNELS) {
         PCollection<Long> changed =
-            stagedWrite.apply(
-                "UpsertDimChannel",
-                Type1.upsert(Type1Spec.CHANNEL).withConnection(ctx.pg()).withRunId(ctx.runId()));
+            afterAllRead(stagedWrite, "Channels", allRead)
+                .apply(
+                    "UpsertDimChannel",
+                    Type1.upsert(Type1Spec.CHANNEL)
+                        .withConnection(ctx.pg())
+                        .withRunId(ctx.runId()));
         changed.apply("CountChannelsChanged", ParDo.of(new CountChannelsChanged()));
         dimensionsDone.add(changed);
       } else {
@@ -151,6 +171,9 @@ public final class LoadPipeline {
     if (!dimensionsDone.isEmpty()) {
       committed = committed.apply("WaitForDimensions", Wait.on(dimensionsDone));
     }
+    if (!allRead.isEmpty()) {
+      committed = committed.apply("WaitForAllReads", Wait.on(allRead));
+    }
     committed
         .apply(
             "LoadSalesAndTraffic",
@@ -159,6 +182,13 @@ public final class LoadPipeline {
                 .withRunId(ctx.runId())
                 .withTimezone(ctx.zone()))
         .apply("CountFacts", ParDo.of(new CountFacts()));
+  }
+
+  /** {@code rows}, released only once every file of the day has been read. */
+  private static <T> PCollection<T> afterAllRead(
+      PCollection<T> rows, String name, List<PCollection<?>> allRead) {
+    // Wait.on maps into the element type and so loses a Row's schema coder: set it back.
+    return rows.apply("WaitForAllReads" + name, Wait.on(allRead)).setCoder(rows.getCoder());
   }
 
   private static Scd2.Merge merge(DimensionSpec dim, RunContext ctx, Scd2.Mode mode) {

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * <p>Every value first has control characters removed (tab, CR, LF, vertical tab and form feed
  * become a space; the other C0/C1 controls, a stray byte-order mark and zero-width characters are
  * dropped), Unicode spaces (no-break, em, ideographic …) become plain spaces, and it is trimmed;
- * empty is null. Then by type:
+ * empty is null. Then by type, and a cleaned text longer than {@link Column#maxLength()} (every ID,
+ * and text the warehouse indexes) is {@code type:<column>}: an index entry cannot hold it.
  *
  * <ul>
  *   <li>ID: an integral float spelling ({@code 12472.0}, {@code 12472.00}) becomes {@code 12472};
@@ -92,6 +93,21 @@ public final class Values {
     if (s == null) {
       return null;
     }
+    Object v = typed(column, s, zone);
+    if (v instanceof String t && t.length() > column.maxLength()) {
+      throw type(
+          column,
+          s,
+          "at most "
+              + column.maxLength()
+              + " characters long (it has "
+              + t.length()
+              + "; the warehouse indexes this column)");
+    }
+    return v;
+  }
+
+  private static Object typed(Column column, String s, ZoneId zone) throws InvalidValueException {
     switch (column.type()) {
       case ID:
         return id(s);

@@ -99,7 +99,8 @@ public enum FactSpec {
 
   /**
    * The natural key as one text, as {@code dq.pending_rows.natural_key} stores it: the key column,
-   * or the key's columns joined by '|' (dates as ISO text, a missing optional column as '').
+   * or the key's columns joined by '|' (dates as ISO text, a missing optional column as '', a '\'
+   * or '|' inside an id escaped with '\').
    */
   String naturalKey(String alias) {
     List<String> key = entity.naturalKey();
@@ -112,8 +113,13 @@ public enum FactSpec {
       String v = alias + "." + k;
       if (c.type() == ColumnType.DATE) {
         v += "::text";
-      } else if (!c.isRequired()) {
-        v = "coalesce(" + v + ", '')";
+      } else {
+        if (!c.isRequired()) {
+          v = "coalesce(" + v + ", '')";
+        }
+        // '\' and '|' inside an id escaped with '\': account "A|B" of customer "C" and account "A"
+        // of customer "B|C" stay two keys; ids without either keep the spelling of earlier runs.
+        v = "replace(replace(" + v + ", '\\', '\\\\'), '|', '\\|')";
       }
       parts.add(v);
     }

@@ -15,6 +15,18 @@ public final class Column implements Serializable {
 
   public static final int DEFAULT_SCALE = 4;
 
+  /**
+   * The longest value, in UTF-16 characters, of a column the warehouse indexes: every ID and the
+   * text columns declared with {@link #asKey()}. A PostgreSQL B-tree entry holds at most 2,704
+   * bytes; 200 characters are at most 800 bytes of UTF-8, so even the three ids of {@code
+   * dw.fact_traffic}'s key fit in one entry. A longer value is {@code type:<column>} (SPEC §2
+   * "Bounds": a value the warehouse column cannot hold), not a failed run.
+   */
+  public static final int MAX_KEY_LENGTH = 200;
+
+  /** No length bound: free text lands in unindexed {@code text} columns. */
+  public static final int UNBOUNDED = Integer.MAX_VALUE;
+
   private final String name;
   private final ColumnType type;
   private final boolean required;
@@ -22,9 +34,18 @@ public final class Column implements Serializable {
   private final String defaultValue;
   private final int precision;
   private final int scale;
+  private final int maxLength;
 
   private Column(String name, ColumnType type, boolean required, List<String> acceptedValues) {
-    this(name, type, required, acceptedValues, null, DEFAULT_PRECISION, DEFAULT_SCALE);
+    this(
+        name,
+        type,
+        required,
+        acceptedValues,
+        null,
+        DEFAULT_PRECISION,
+        DEFAULT_SCALE,
+        type == ColumnType.ID ? MAX_KEY_LENGTH : UNBOUNDED);
   }
 
   private Column(
@@ -34,7 +55,8 @@ public final class Column implements Serializable {
       List<String> acceptedValues,
       String defaultValue,
       int precision,
-      int scale) {
+      int scale,
+      int maxLength) {
     this.name = Objects.requireNonNull(name);
     this.type = Objects.requireNonNull(type);
     this.required = required;
@@ -42,6 +64,7 @@ public final class Column implements Serializable {
     this.defaultValue = defaultValue;
     this.precision = precision;
     this.scale = scale;
+    this.maxLength = maxLength;
   }
 
   public static Column required(String name, ColumnType type) {
@@ -83,7 +106,7 @@ public final class Column implements Serializable {
       throw new IllegalArgumentException(
           name + ": default '" + value + "' is not one of " + acceptedValues);
     }
-    return new Column(name, type, required, acceptedValues, value, precision, scale);
+    return new Column(name, type, required, acceptedValues, value, precision, scale, maxLength);
   }
 
   /**
@@ -99,7 +122,29 @@ public final class Column implements Serializable {
       throw new IllegalArgumentException(
           name + ": numeric(" + precision + ", " + scale + ") is not a PostgreSQL numeric type");
     }
-    return new Column(name, type, required, acceptedValues, defaultValue, precision, scale);
+    return new Column(
+        name, type, required, acceptedValues, defaultValue, precision, scale, maxLength);
+  }
+
+  /**
+   * This text column, bounded to {@link #MAX_KEY_LENGTH} characters because the warehouse indexes
+   * it (customers.industry keys the KPI state and {@code mart.industry_exposure}). ID columns are
+   * bounded already.
+   */
+  public Column asKey() {
+    if (type != ColumnType.NAME && type != ColumnType.STRING && type != ColumnType.ID) {
+      throw new IllegalArgumentException(name + ": only a text column is bounded as a key");
+    }
+    return new Column(
+        name, type, required, acceptedValues, defaultValue, precision, scale, MAX_KEY_LENGTH);
+  }
+
+  /**
+   * The longest cleaned value this column holds, in characters ({@link #UNBOUNDED} for free text);
+   * longer is {@code type:<column>}.
+   */
+  public int maxLength() {
+    return maxLength;
   }
 
   /** Total digits of a DECIMAL column's warehouse type ({@code numeric(precision, scale)}). */

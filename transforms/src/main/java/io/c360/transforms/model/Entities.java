@@ -43,7 +43,7 @@ public final class Entities {
           .column(optional("city", NAME))
           .column(optional("country", COUNTRY))
           .column(oneOf("segment", false, SEGMENTS))
-          .column(optional("industry", NAME))
+          .column(optional("industry", NAME).asKey()) // keys the KPI state and industry_exposure
           .column(optional("created_date", DATE))
           .column(optional("updated_at", TIMESTAMP))
           .naturalKey("customer_id")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c360.transforms.model.EntitySpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
@@ -25,6 +26,12 @@ public final class Quarantine {
           .build();
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How a NUL character of a landed value appears in a quarantined record. */
+  public static final String NUL_SHOWN = "\u2400";
+
+  /** Jackson's escape of a NUL; after an odd run of backslashes it is text, not an escape. */
+  private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
   private Quarantine() {}
 
@@ -60,9 +67,17 @@ public final class Quarantine {
     return toJson(m);
   }
 
+  /**
+   * {@code values} as a JSON object that PostgreSQL {@code jsonb} accepts: jsonb cannot hold
+   * U+0000, so a NUL in a landed value or name is shown as {@value #NUL_SHOWN} (U+2400, the symbol
+   * for null) instead of failing the write of every reject of the run.
+   */
   public static String toJson(Map<String, ?> values) {
     try {
-      return JSON.writeValueAsString(values);
+      String json = JSON.writeValueAsString(values);
+      return json.contains("\\u0000")
+          ? ESCAPED_NUL.matcher(json).replaceAll("$1" + NUL_SHOWN)
+          : json;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode record as JSON", e);
     }
