@@ -1,11 +1,13 @@
 package io.c360.pipelines.daily;
 
 import io.c360.pipelines.db.Warehouse;
+import io.c360.transforms.jdbc.NamedSql;
 import io.c360.transforms.model.Entities;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -242,21 +244,16 @@ public final class Checks {
           problems.add("warn quarantine_rate " + ec.entity() + ": " + qm);
         }
       }
+      Map<String, Object> params =
+          Map.of(
+              "run", ctx.runId(),
+              "prev", prev,
+              "day_end",
+                  ctx.runDateStart().plus(java.time.Duration.ofDays(1)).atOffset(ZoneOffset.UTC));
       for (Check check : DECLARED) {
-        String sql =
-            check
-                .sql()
-                .replace(":run", Long.toString(ctx.runId()))
-                .replace(":prev", Long.toString(prev))
-                .replace(":day_end", "?::timestamptz");
         long failing, total;
         String[] samples;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          int n = countParams(sql);
-          for (int i = 1; i <= n; i++) {
-            ps.setObject(
-                i, java.sql.Timestamp.from(ctx.runDateStart().plus(java.time.Duration.ofDays(1))));
-          }
+        try (PreparedStatement ps = NamedSql.parse(check.sql()).prepare(c, params)) {
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             failing = rs.getLong(1);
@@ -350,10 +347,6 @@ public final class Checks {
         return rs.getLong(1);
       }
     }
-  }
-
-  private static int countParams(String sql) {
-    return (int) sql.chars().filter(ch -> ch == '?').count();
   }
 
   private static String quoted(List<String> values) {
