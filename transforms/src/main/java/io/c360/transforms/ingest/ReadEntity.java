@@ -7,7 +7,6 @@ import com.google.auto.value.AutoValue;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Quarantine;
 import java.time.LocalDate;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -203,7 +202,7 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple csv =
         csvPlan
             .get(CSV_RANGES)
-            .setCoder(SerializableCoder.of(CsvRange.class))
+            .setCoder(CsvRange.CODER)
             .apply("SpreadCsvRanges", Reshuffle.viaRandomKey())
             .apply(
                 "ParseCsv",
@@ -220,7 +219,7 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple parquet =
         parquetPlan
             .get(PARQUET_SLICES)
-            .setCoder(SerializableCoder.of(ParquetSlice.class))
+            .setCoder(ParquetSlice.CODER)
             .apply("SpreadRowGroups", Reshuffle.viaRandomKey())
             .apply(
                 "ReadParquet",
