@@ -121,6 +121,7 @@ public final class DailyRun {
 
         Map<String, EntityCounts> counts = reconcile(present, counters);
         counts.values().forEach(summary::entity);
+        summary.notices(notices(wh, runId));
         summary.rejectsByRule(rejectsByRule(wh, runId));
         summary.dimensions(dimensionCounts(wh, runId));
         List<String> broken =
@@ -151,7 +152,12 @@ public final class DailyRun {
         summary.stage("marts", Duration.between(t1, Instant.now()));
 
         RunSummary s = summary.succeeded(Instant.now());
-        recorder.finish(runId, "succeeded", Quarantine.toJson(s.countsJson()), null);
+        recorder.finish(
+            runId,
+            "succeeded",
+            Quarantine.toJson(s.countsJson()),
+            Quarantine.toJson(s.noticesJson()),
+            null);
         s.print(out, wh);
         return s;
       } catch (Exception e) {
@@ -159,7 +165,12 @@ public final class DailyRun {
         // rule.
         IngestException bad = IngestException.findIn(e);
         RunSummary s = summary.failed(Instant.now(), bad != null ? bad : e);
-        recorder.finish(runId, "failed", Quarantine.toJson(s.countsJson()), s.message());
+        recorder.finish(
+            runId,
+            "failed",
+            Quarantine.toJson(s.countsJson()),
+            Quarantine.toJson(s.noticesJson()),
+            s.message());
         s.print(out, wh);
         return s;
       }
@@ -333,6 +344,12 @@ public final class DailyRun {
               fact ? k.getOrDefault(n + ".still_pending", 0L) : 0L));
     }
     return out;
+  }
+
+  private static List<FileNotices> notices(Warehouse wh, long runId) throws Exception {
+    try (Connection c = wh.open()) {
+      return FileNotices.ofRun(c, runId);
+    }
   }
 
   private static Map<String, Long> rejectsByRule(Warehouse wh, long runId) throws Exception {

@@ -43,8 +43,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The load stage of a daily run as one Beam pipeline: for every entity present that day, read → raw
  * landing → clean and validate (rejects to dq.rejected_rows) → dedup → staging; then SCD2 merge of
  * customers and products, Type 1 channels, and — once all dimensions are committed — {@link
- * LoadFacts}, the set-based fact load with pending rows. Every count of the reconciliation is a
- * Beam counter ({@link Tally}), read back by {@link DailyRun}.
+ * LoadFacts}, the set-based fact load with pending rows. Files with unknown columns go to
+ * dq.file_notices. Every count of the reconciliation is a Beam counter ({@link Tally}), read back
+ * by {@link DailyRun}.
  */
 public final class LoadPipeline {
   private LoadPipeline() {}
@@ -60,6 +61,7 @@ public final class LoadPipeline {
       Scd2.Mode customersMode) {
     List<PCollection<?>> dimensionsDone = new ArrayList<>();
     List<PCollection<Row>> rejects = new ArrayList<>();
+    List<PCollection<Row>> notices = new ArrayList<>();
 
     // Every write to dw waits until every file of the day has been read to its end: a corrupt
     // file (a truncated gzip, garbage Parquet) then fails the run before any dimension or fact
@@ -72,6 +74,7 @@ public final class LoadPipeline {
               "Read" + Names.upperCamel(e.name()),
               ReadEntity.of(e).from(input).forDate(ctx.runDate()).withCsvDelimiter(delimiter));
       reads.put(e, read);
+      notices.add(read.get(ReadEntity.NOTICES));
       allRead.add(read.get(ReadEntity.ROWS));
       allRead.add(read.get(ReadEntity.FAILURES));
     }
@@ -163,6 +166,19 @@ public final class LoadPipeline {
                   .withConnection(ctx.pg())
                   .withConstant("run_id", ctx.runId())
                   .withConflictColumns("run_id", "source_file", "line_no", "rule"));
+    }
+
+    // Unknown columns reach the summary through the warehouse, whichever runner ran (FileNotices).
+    if (!notices.isEmpty()) {
+      PCollectionList.of(notices)
+          .apply("FlattenNotices", Flatten.pCollections())
+          .setRowSchema(ReadEntity.NOTICE_SCHEMA)
+          .apply(
+              "WriteNotices",
+              PgCopyWrite.into("dq.file_notices")
+                  .withConnection(ctx.pg())
+                  .withConstant("run_id", ctx.runId())
+                  .withConflictColumns("run_id", "source_file"));
     }
 
     // Facts run after every dimension (and every staged fact) is committed. Pending rows from

@@ -92,16 +92,19 @@ public final class RunRecorder implements AutoCloseable {
     }
   }
 
-  public void finish(long runId, String status, String entityCountsJson, String message)
+  /** The run's end: status, the reconciliation, the notices (sql/V62) and the failure, if any. */
+  public void finish(
+      long runId, String status, String entityCountsJson, String noticesJson, String message)
       throws SQLException {
     try (PreparedStatement ps =
         lockConnection.prepareStatement(
             "UPDATE ops.pipeline_runs SET status = ?, ended_at = now(), entity_counts = ?::jsonb,"
-                + " message = ? WHERE run_id = ?")) {
+                + " notices = ?::jsonb, message = ? WHERE run_id = ?")) {
       ps.setString(1, status);
       ps.setString(2, entityCountsJson);
-      ps.setString(3, message);
-      ps.setLong(4, runId);
+      ps.setString(3, noticesJson);
+      ps.setString(4, message);
+      ps.setLong(5, runId);
       ps.executeUpdate();
     }
   }

@@ -57,6 +57,22 @@ public final class RunSummary {
     return b.checks;
   }
 
+  /** Unknown columns of the day's files, one per entity and set of columns. */
+  public List<FileNotices> notices() {
+    return b.notices;
+  }
+
+  /** The notices per entity, as stored in ops.pipeline_runs.notices. */
+  public Map<String, Object> noticesJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (FileNotices n : b.notices) {
+      @SuppressWarnings("unchecked")
+      List<Object> of = (List<Object>) m.computeIfAbsent(n.entity(), k -> new ArrayList<>());
+      of.add(n.toMap());
+    }
+    return m;
+  }
+
   /** The per-entity reconciliation, as stored in ops.pipeline_runs.entity_counts. */
   public Map<String, Object> countsJson() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -95,6 +111,10 @@ public final class RunSummary {
           c.resolved(),
           c.reconciles() ? "ok" : "DOES NOT RECONCILE");
     }
+    if (!b.notices.isEmpty()) {
+      out.println("notices:");
+      b.notices.forEach(n -> out.println("  " + n.text()));
+    }
     if (!b.rejects.isEmpty()) {
       out.println("rejects by rule:");
       b.rejects.forEach((k, v) -> out.printf("  %-45s %8d%n", k, v));
@@ -123,6 +143,7 @@ public final class RunSummary {
     private final Map<String, EntityCounts> entities = new LinkedHashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final Map<String, Duration> stages = new LinkedHashMap<>();
+    private List<FileNotices> notices = List.of();
     private Map<String, Long> rejects = Map.of();
     private Map<String, Long> dimensions = Map.of();
     private Checks.Outcome checks;
@@ -147,6 +168,11 @@ public final class RunSummary {
 
     public Builder stage(String name, Duration d) {
       stages.put(name, d);
+      return this;
+    }
+
+    public Builder notices(List<FileNotices> n) {
+      notices = List.copyOf(n);
       return this;
     }
 

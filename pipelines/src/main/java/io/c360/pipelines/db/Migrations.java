@@ -30,6 +30,15 @@ public final class Migrations {
   /** (key, replace): replace = false only fills an empty slot. */
   private static final String SET_SHARE_KEY = "SELECT ops.set_share_key(?, ?)";
 
+  /**
+   * Flyway creates ops (its history table lives there) before V1 runs, so V1's {@code CREATE SCHEMA
+   * IF NOT EXISTS ops} draws PostgreSQL's NOTICE "already exists, skipping", which Flyway logs as a
+   * WARN on every fresh warehouse. V1 cannot change (its checksum is recorded), so migrations ask
+   * for warnings and errors only: a NOTICE is informational by PostgreSQL's definition, and a real
+   * WARNING (a grant that did not hold) still reaches the log.
+   */
+  static final String MIGRATION_SESSION = "SET client_min_messages = warning";
+
   private Migrations() {}
 
   public static MigrateResult migrate(PgConnection pg) throws SQLException, IOException {
@@ -49,6 +58,7 @@ public final class Migrations {
             .locations("classpath:db/migration")
             .schemas("ops")
             .createSchemas(true)
+            .initSql(MIGRATION_SESSION)
             .table("flyway_schema_history")
             .target(target)
             .load();

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
@@ -53,8 +54,8 @@ class PlanCsvFn extends DoFn<MatchResult.Metadata, CsvRange> {
     HeaderMatch match = HeaderMatch.resolve(path, entity, header, "CSV file");
     files.inc();
     if (!match.unknown.isEmpty()) {
-      String notice = path + ": unknown columns " + match.unknown + " ignored";
-      LOG.warn(notice);
+      Row notice = ReadEntity.notice(entity, path, match.unknown);
+      LOG.warn(ReadEntity.noticeText(notice));
       unknownColumnFiles.inc();
       out.get(ReadEntity.NOTICES).output(notice);
     }

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.Row;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -85,8 +86,8 @@ class PlanParquetFn extends DoFn<MatchResult.Metadata, ParquetSlice> {
     }
     files.inc();
     if (!match.unknown.isEmpty()) {
-      String notice = path + ": unknown columns " + match.unknown + " ignored";
-      LOG.warn(notice);
+      Row notice = ReadEntity.notice(entity, path, match.unknown);
+      LOG.warn(ReadEntity.noticeText(notice));
       unknownColumnFiles.inc();
       out.get(ReadEntity.NOTICES).output(notice);
     }

@@ -7,11 +7,11 @@ import com.google.auto.value.AutoValue;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.quality.Quarantine;
 import java.time.LocalDate;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import java.util.List;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -40,7 +40,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *     ReadEntity.of(Entities.SALES).from(input).forDate(runDate).withCsvDelimiter(';'));
  * sales.get(ReadEntity.ROWS);     // Rows of SALES.rawSchema()
  * sales.get(ReadEntity.FAILURES); // Quarantine.SCHEMA, rules parse:csv, parse:encoding
- * sales.get(ReadEntity.NOTICES);  // "…/part-1.csv: unknown columns [foo] ignored"
+ * sales.get(ReadEntity.NOTICES);  // NOTICE_SCHEMA: (sales, …/part-1.csv, [foo]) per such file
  * }</pre>
  *
  * <p>Files: {@code *.csv}, {@code *.csv.gz} and {@code *.parquet} directly in the folder
@@ -69,8 +69,19 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
   /** Unparseable records, schema {@link Quarantine#SCHEMA}; each counts as one row read. */
   public static final TupleTag<Row> FAILURES = new TupleTag<Row>("failures") {};
 
-  /** One line per file with unknown columns, for the run summary. */
-  public static final TupleTag<String> NOTICES = new TupleTag<String>("notices") {};
+  /**
+   * One row per file with unknown columns (SPEC §1: ignored and reported once per file), schema
+   * {@link #NOTICE_SCHEMA}.
+   */
+  public static final TupleTag<Row> NOTICES = new TupleTag<Row>("notices") {};
+
+  /** A file's unknown columns, as landed, in the order of its header or Parquet schema. */
+  public static final Schema NOTICE_SCHEMA =
+      Schema.builder()
+          .addStringField("entity")
+          .addStringField(EntitySpec.SOURCE_FILE)
+          .addArrayField("unknown_columns", Schema.FieldType.STRING)
+          .build();
 
   /** Metrics namespace of every ingest counter. */
   public static final String METRICS = "ingest";
@@ -203,7 +214,7 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple csv =
         csvPlan
             .get(CSV_RANGES)
-            .setCoder(SerializableCoder.of(CsvRange.class))
+            .setCoder(CsvRange.CODER)
             .apply("SpreadCsvRanges", Reshuffle.viaRandomKey())
             .apply(
                 "ParseCsv",
@@ -220,7 +231,7 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple parquet =
         parquetPlan
             .get(PARQUET_SLICES)
-            .setCoder(SerializableCoder.of(ParquetSlice.class))
+            .setCoder(ParquetSlice.CODER)
             .apply("SpreadRowGroups", Reshuffle.viaRandomKey())
             .apply(
                 "ReadParquet",
@@ -237,12 +248,25 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
             .and(parquet.get(FAILURES).setRowSchema(Quarantine.SCHEMA))
             .apply("FlattenFailures", Flatten.pCollections())
             .setRowSchema(Quarantine.SCHEMA);
-    PCollection<String> notices =
-        PCollectionList.of(csvPlan.get(NOTICES).setCoder(StringUtf8Coder.of()))
-            .and(parquetPlan.get(NOTICES).setCoder(StringUtf8Coder.of()))
+    PCollection<Row> notices =
+        PCollectionList.of(csvPlan.get(NOTICES).setRowSchema(NOTICE_SCHEMA))
+            .and(parquetPlan.get(NOTICES).setRowSchema(NOTICE_SCHEMA))
             .apply("FlattenNotices", Flatten.pCollections())
-            .setCoder(StringUtf8Coder.of());
+            .setRowSchema(NOTICE_SCHEMA);
     return PCollectionTuple.of(ROWS, rows).and(FAILURES, failures).and(NOTICES, notices);
+  }
+
+  /** The notice of {@code file}, whose {@code unknown} columns no declaration of {@code e} has. */
+  static Row notice(EntitySpec e, String file, List<String> unknown) {
+    return Row.withSchema(NOTICE_SCHEMA).addValues(e.name(), file, unknown).build();
+  }
+
+  /** The notice as one log line: {@code …/part-1.csv: unknown columns [foo] ignored}. */
+  public static String noticeText(Row notice) {
+    return notice.getString(EntitySpec.SOURCE_FILE)
+        + ": unknown columns "
+        + notice.getArray("unknown_columns")
+        + " ignored";
   }
 
   private static boolean isCsv(MatchResult.Metadata m) {

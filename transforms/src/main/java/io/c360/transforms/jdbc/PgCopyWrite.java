@@ -239,7 +239,35 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
     return "COPY " + table + " (" + colList + ") FROM STDIN WITH (FORMAT csv, NULL '')";
   }
 
-  /** CSV for COPY: null is an unquoted empty field; every other value is quoted. */
+  /** A {@code text[]} literal, every element quoted: {@code {"a","b \"c\"",NULL}}. */
+  static String arrayLiteral(Iterable<?> items) {
+    StringBuilder a = new StringBuilder("{");
+    for (Object item : items) {
+      if (a.length() > 1) {
+        a.append(',');
+      }
+      if (item == null) {
+        a.append("NULL");
+        continue;
+      }
+      a.append('"');
+      String s = item.toString();
+      for (int i = 0; i < s.length(); i++) {
+        char ch = s.charAt(i);
+        if (ch == '"' || ch == '\\') {
+          a.append('\\');
+        }
+        a.append(ch);
+      }
+      a.append('"');
+    }
+    return a.append('}').toString();
+  }
+
+  /**
+   * CSV for COPY: null is an unquoted empty field; every other value is quoted; a list (a Row's
+   * array field) is a PostgreSQL array literal.
+   */
   static void appendCsv(StringBuilder b, @Nullable Object v) {
     if (v == null) {
       return;
@@ -249,6 +277,8 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
       s = ((BigDecimal) v).toPlainString();
     } else if (v instanceof Boolean) {
       s = ((Boolean) v) ? "t" : "f";
+    } else if (v instanceof Iterable<?> items) {
+      s = arrayLiteral(items);
     } else {
       s = v.toString();
     }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +62,10 @@ class ReadEntityCsvTest implements Serializable {
     PAssert.that(out.get(ReadEntity.ROWS)).satisfies(rows -> checkSourceFile(rows, path));
     PAssert.that(out.get(ReadEntity.FAILURES)).empty();
     PAssert.that(out.get(ReadEntity.NOTICES))
-        .containsInAnyOrder(file.toAbsolutePath() + ": unknown columns [promo] ignored");
+        .containsInAnyOrder(
+            Row.withSchema(ReadEntity.NOTICE_SCHEMA)
+                .addValues("sales", file.toAbsolutePath().toString(), List.of("promo"))
+                .build());
     p.run().waitUntilFinish();
   }
 
