@@ -8,9 +8,6 @@ import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.ColumnType;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.scd2.Scd2History.Event;
-import io.c360.transforms.scd2.Scd2History.Result;
-import io.c360.transforms.scd2.Scd2History.Version;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -269,8 +266,7 @@ public final class Scd2 {
                   + input.getSchema());
         }
       }
-      KvCoder<String, Event> eventCoder =
-          KvCoder.of(StringUtf8Coder.of(), Scd2History.EventCoder.of());
+      KvCoder<String, Event> eventCoder = KvCoder.of(StringUtf8Coder.of(), EventCoder.of());
 
       PCollection<Long> cleared =
           input
@@ -315,8 +311,7 @@ public final class Scd2 {
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(),
-                      KvCoder.of(
-                          StringUtf8Coder.of(), IterableCoder.of(Scd2History.EventCoder.of()))))
+                      KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(EventCoder.of()))))
               .apply("GroupShards", GroupByKey.create())
               .apply(
                   "MergeHistories",
