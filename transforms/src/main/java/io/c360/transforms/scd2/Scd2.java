@@ -1,5 +1,8 @@
 package io.c360.transforms.scd2;
 
+import static io.c360.transforms.common.Args.checkArgument;
+import static io.c360.transforms.common.Args.checkState;
+
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
@@ -92,10 +95,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * two merges of one dimension must not run their read steps concurrently (the daily run's lock
  * ensures that).
  *
- * <p>This file is the transform: its settings, its steps and their DoFns in pipeline order. It is
- * over 600 lines because most of it is this documentation and the AutoValue settings; the SQL is in
- * {@code Scd2Store}, the per-key rules in {@link Scd2History}, the values in {@link Event}, {@link
- * Version} and {@link Result}.
+ * <p>This file is the transform: its settings, its steps and their DoFns in pipeline order. The SQL
+ * is in {@code Scd2Store}, the per-key rules in {@link Scd2History}, the values in {@link Event},
+ * {@link Version} and {@link Result}.
  */
 public final class Scd2 {
   /** How many keys one history lookup asks for. */
@@ -132,9 +134,7 @@ public final class Scd2 {
   }
 
   public static Merge merge(DimensionSpec dimension) {
-    if (dimension == null) {
-      throw new IllegalArgumentException("dimension can not be null");
-    }
+    checkArgument(dimension != null, "dimension can not be null");
     return new AutoValue_Scd2_Merge.Builder()
         .setDimension(dimension)
         .setTimezone(ZoneOffset.UTC)
@@ -177,43 +177,32 @@ public final class Scd2 {
     }
 
     public Merge withConnection(PgConnection connection) {
-      if (connection == null) {
-        throw new IllegalArgumentException("connection can not be null");
-      }
+      checkArgument(connection != null, "connection can not be null");
       return toBuilder().setConnection(connection).build();
     }
 
     /** The run id written on every version this merge creates or changes. */
     public Merge withRunId(long runId) {
-      if (runId <= 0) {
-        throw new IllegalArgumentException("run id must be positive: " + runId);
-      }
+      checkArgument(runId > 0, "run id must be positive: %s", runId);
       return toBuilder().setRunId(runId).build();
     }
 
     /** valid_from of rows without updated_at and time of snapshot deletes: runDate 00:00 (tz). */
     public Merge withDefaultValidFrom(Instant validFrom) {
-      if (validFrom == null) {
-        throw new IllegalArgumentException("default valid_from can not be null");
-      }
-      if (!validFrom.isBefore(Scd2History.OPEN_END)) {
-        throw new IllegalArgumentException("default valid_from must be before 9999-12-31");
-      }
+      checkArgument(validFrom != null, "default valid_from can not be null");
+      checkArgument(
+          validFrom.isBefore(Scd2History.OPEN_END), "default valid_from must be before 9999-12-31");
       return toBuilder().setDefaultValidFrom(validFrom.truncatedTo(ChronoUnit.MICROS)).build();
     }
 
     /** --timezone: the day of a {@code dw.fact_traffic} send_date starts at 00:00 here. */
     public Merge withTimezone(ZoneId timezone) {
-      if (timezone == null) {
-        throw new IllegalArgumentException("timezone can not be null");
-      }
+      checkArgument(timezone != null, "timezone can not be null");
       return toBuilder().setTimezone(timezone).build();
     }
 
     public Merge withMode(Mode mode) {
-      if (mode == null) {
-        throw new IllegalArgumentException("mode can not be null");
-      }
+      checkArgument(mode != null, "mode can not be null");
       return toBuilder().setMode(mode).build();
     }
 
@@ -237,29 +226,20 @@ public final class Scd2 {
 
     PCollection<MergeStats> expand(
         PCollection<Row> input, @Nullable PCollection<String> presentKeys) {
-      if (connection() == null) {
-        throw new IllegalStateException("Scd2.merge().withConnection() is required");
-      }
-      if (runId() == null) {
-        throw new IllegalStateException("Scd2.merge().withRunId() is required");
-      }
-      if (defaultValidFrom() == null) {
-        throw new IllegalStateException("Scd2.merge().withDefaultValidFrom() is required");
-      }
+      checkState(connection() != null, "Scd2.merge().withConnection() is required");
+      checkState(runId() != null, "Scd2.merge().withRunId() is required");
+      checkState(defaultValidFrom() != null, "Scd2.merge().withDefaultValidFrom() is required");
       Schema expected = dimension().entity().typedSchema();
       for (Schema.Field f : expected.getFields()) {
-        if (!input.getSchema().hasField(f.getName())
-            || !sameType(input.getSchema().getField(f.getName()).getType(), f.getType())) {
-          throw new IllegalArgumentException(
-              "Scd2.merge("
-                  + dimension()
-                  + ") expects rows of "
-                  + dimension().entity()
-                  + ".typedSchema(); field "
-                  + f
-                  + " is missing or of another type in "
-                  + input.getSchema());
-        }
+        checkArgument(
+            input.getSchema().hasField(f.getName())
+                && sameType(input.getSchema().getField(f.getName()).getType(), f.getType()),
+            "Scd2.merge(%s) expects rows of %s.typedSchema(); field %s is missing or of another"
+                + " type in %s",
+            dimension(),
+            dimension().entity(),
+            f,
+            input.getSchema());
       }
       Scd2Store store = new Scd2Store(dimension(), connection());
       KvCoder<String, Event> eventCoder = KvCoder.of(StringUtf8Coder.of(), EventCoder.of());
@@ -360,10 +340,9 @@ public final class Scd2 {
 
     @Override
     public PCollection<MergeStats> expand(PCollectionTuple input) {
-      if (!input.has(ROWS) || !input.has(PRESENT_KEYS)) {
-        throw new IllegalArgumentException(
-            "Scd2.merge().countingPresent() expects a tuple of Scd2.ROWS and Scd2.PRESENT_KEYS");
-      }
+      checkArgument(
+          input.has(ROWS) && input.has(PRESENT_KEYS),
+          "Scd2.merge().countingPresent() expects a tuple of Scd2.ROWS and Scd2.PRESENT_KEYS");
       // The merge's steps are applied here directly, so their names are those of the plain merge.
       return merge.expand(input.get(ROWS), input.get(PRESENT_KEYS));
     }
