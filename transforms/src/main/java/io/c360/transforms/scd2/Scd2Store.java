@@ -196,7 +196,7 @@ final class Scd2Store implements Serializable {
   // --- staging ---
 
   /** Staging row: merge_run_id, sk, key, Type 1, tracked, hash, interval, flags, run_id. */
-  static Schema stagingSchema(DimensionSpec d) {
+  private static Schema stagingSchema(DimensionSpec d) {
     Schema.Builder s =
         Schema.builder()
             .addInt64Field("merge_run_id")
