@@ -1,26 +1,16 @@
 package io.c360.transforms.scd2;
 
-import static java.util.stream.Collectors.joining;
+import static io.c360.transforms.common.Args.checkArgument;
+import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
-import io.c360.transforms.model.ColumnType;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.scd2.Scd2History.Event;
-import io.c360.transforms.scd2.Scd2History.Result;
-import io.c360.transforms.scd2.Scd2History.Version;
-import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -104,6 +94,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * re-running a date writes nothing. A merge holds an advisory lock per dimension while it commits;
  * two merges of one dimension must not run their read steps concurrently (the daily run's lock
  * ensures that).
+ *
+ * <p>This file is the transform: its settings, its steps and their DoFns in pipeline order. The SQL
+ * is in {@code Scd2Store}, the per-key rules in {@link Scd2History}, the values in {@link Event},
+ * {@link Version} and {@link Result}.
  */
 public final class Scd2 {
   /** How many keys one history lookup asks for. */
@@ -140,9 +134,7 @@ public final class Scd2 {
   }
 
   public static Merge merge(DimensionSpec dimension) {
-    if (dimension == null) {
-      throw new IllegalArgumentException("dimension can not be null");
-    }
+    checkArgument(dimension != null, "dimension can not be null");
     return new AutoValue_Scd2_Merge.Builder()
         .setDimension(dimension)
         .setTimezone(ZoneOffset.UTC)
@@ -185,43 +177,32 @@ public final class Scd2 {
     }
 
     public Merge withConnection(PgConnection connection) {
-      if (connection == null) {
-        throw new IllegalArgumentException("connection can not be null");
-      }
+      checkArgument(connection != null, "connection can not be null");
       return toBuilder().setConnection(connection).build();
     }
 
     /** The run id written on every version this merge creates or changes. */
     public Merge withRunId(long runId) {
-      if (runId <= 0) {
-        throw new IllegalArgumentException("run id must be positive: " + runId);
-      }
+      checkArgument(runId > 0, "run id must be positive: %s", runId);
       return toBuilder().setRunId(runId).build();
     }
 
     /** valid_from of rows without updated_at and time of snapshot deletes: runDate 00:00 (tz). */
     public Merge withDefaultValidFrom(Instant validFrom) {
-      if (validFrom == null) {
-        throw new IllegalArgumentException("default valid_from can not be null");
-      }
-      if (!validFrom.isBefore(Scd2History.OPEN_END)) {
-        throw new IllegalArgumentException("default valid_from must be before 9999-12-31");
-      }
+      checkArgument(validFrom != null, "default valid_from can not be null");
+      checkArgument(
+          validFrom.isBefore(Scd2History.OPEN_END), "default valid_from must be before 9999-12-31");
       return toBuilder().setDefaultValidFrom(validFrom.truncatedTo(ChronoUnit.MICROS)).build();
     }
 
     /** --timezone: the day of a {@code dw.fact_traffic} send_date starts at 00:00 here. */
     public Merge withTimezone(ZoneId timezone) {
-      if (timezone == null) {
-        throw new IllegalArgumentException("timezone can not be null");
-      }
+      checkArgument(timezone != null, "timezone can not be null");
       return toBuilder().setTimezone(timezone).build();
     }
 
     public Merge withMode(Mode mode) {
-      if (mode == null) {
-        throw new IllegalArgumentException("mode can not be null");
-      }
+      checkArgument(mode != null, "mode can not be null");
       return toBuilder().setMode(mode).build();
     }
 
@@ -245,38 +226,29 @@ public final class Scd2 {
 
     PCollection<MergeStats> expand(
         PCollection<Row> input, @Nullable PCollection<String> presentKeys) {
-      if (connection() == null) {
-        throw new IllegalStateException("Scd2.merge().withConnection() is required");
-      }
-      if (runId() == null) {
-        throw new IllegalStateException("Scd2.merge().withRunId() is required");
-      }
-      if (defaultValidFrom() == null) {
-        throw new IllegalStateException("Scd2.merge().withDefaultValidFrom() is required");
-      }
+      checkState(connection() != null, "Scd2.merge().withConnection() is required");
+      checkState(runId() != null, "Scd2.merge().withRunId() is required");
+      checkState(defaultValidFrom() != null, "Scd2.merge().withDefaultValidFrom() is required");
       Schema expected = dimension().entity().typedSchema();
       for (Schema.Field f : expected.getFields()) {
-        if (!input.getSchema().hasField(f.getName())
-            || !sameType(input.getSchema().getField(f.getName()).getType(), f.getType())) {
-          throw new IllegalArgumentException(
-              "Scd2.merge("
-                  + dimension()
-                  + ") expects rows of "
-                  + dimension().entity()
-                  + ".typedSchema(); field "
-                  + f
-                  + " is missing or of another type in "
-                  + input.getSchema());
-        }
+        checkArgument(
+            input.getSchema().hasField(f.getName())
+                && sameType(input.getSchema().getField(f.getName()).getType(), f.getType()),
+            "Scd2.merge(%s) expects rows of %s.typedSchema(); field %s is missing or of another"
+                + " type in %s",
+            dimension(),
+            dimension().entity(),
+            f,
+            input.getSchema());
       }
-      KvCoder<String, Event> eventCoder =
-          KvCoder.of(StringUtf8Coder.of(), Scd2History.EventCoder.of());
+      Scd2Store store = new Scd2Store(dimension(), connection());
+      KvCoder<String, Event> eventCoder = KvCoder.of(StringUtf8Coder.of(), EventCoder.of());
 
       PCollection<Long> cleared =
           input
               .getPipeline()
               .apply("Start", Create.of(runId()))
-              .apply("ClearStaging", ParDo.of(new ClearStagingFn(this)));
+              .apply("ClearStaging", ParDo.of(new ClearStagingFn(store)));
 
       PCollection<KV<String, Event>> events =
           input.apply("ToEvents", ParDo.of(new ToEventFn(this))).setCoder(eventCoder);
@@ -291,7 +263,7 @@ public final class Scd2 {
                             .boxed()
                             .collect(Collectors.toList())))
                 .apply("SpreadPartitions", Reshuffle.viaRandomKey())
-                .apply("ReadOpenKeys", ParDo.of(new OpenKeysFn(this)))
+                .apply("ReadOpenKeys", ParDo.of(new OpenKeysFn(this, store)))
                 .setCoder(eventCoder);
         PCollectionList<KV<String, Event>> all = PCollectionList.of(events).and(deletes);
         if (presentKeys != null) {
@@ -302,7 +274,7 @@ public final class Scd2 {
         events = all.apply("WithDeletes", Flatten.pCollections());
       }
 
-      Schema stagingSchema = stagingSchema(dimension());
+      Schema stagingSchema = store.stagingSchema();
       PCollectionTuple merged =
           events
               .apply("GroupEventsByKey", ShardedGroupByKey.<Event>create())
@@ -315,12 +287,11 @@ public final class Scd2 {
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(),
-                      KvCoder.of(
-                          StringUtf8Coder.of(), IterableCoder.of(Scd2History.EventCoder.of()))))
+                      KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(EventCoder.of()))))
               .apply("GroupShards", GroupByKey.create())
               .apply(
                   "MergeHistories",
-                  ParDo.of(new MergeFn(this, stagingSchema))
+                  ParDo.of(new MergeFn(this, store))
                       .withOutputTags(HISTORY, TupleTagList.of(STATS)));
       PCollection<Long> written =
           merged
@@ -340,7 +311,7 @@ public final class Scd2 {
           .setCoder(SerializableCoder.of(MergeStats.class))
           .apply("WaitForStaging", Wait.on(written))
           .setCoder(SerializableCoder.of(MergeStats.class))
-          .apply("Commit", ParDo.of(new CommitFn(this)))
+          .apply("Commit", ParDo.of(new CommitFn(this, store)))
           .setCoder(SerializableCoder.of(MergeStats.class));
     }
 
@@ -369,10 +340,9 @@ public final class Scd2 {
 
     @Override
     public PCollection<MergeStats> expand(PCollectionTuple input) {
-      if (!input.has(ROWS) || !input.has(PRESENT_KEYS)) {
-        throw new IllegalArgumentException(
-            "Scd2.merge().countingPresent() expects a tuple of Scd2.ROWS and Scd2.PRESENT_KEYS");
-      }
+      checkArgument(
+          input.has(ROWS) && input.has(PRESENT_KEYS),
+          "Scd2.merge().countingPresent() expects a tuple of Scd2.ROWS and Scd2.PRESENT_KEYS");
       // The merge's steps are applied here directly, so their names are those of the plain merge.
       return merge.expand(input.get(ROWS), input.get(PRESENT_KEYS));
     }
@@ -380,14 +350,6 @@ public final class Scd2 {
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       merge.populateDisplayData(builder);
-    }
-  }
-
-  /** A key present in the day's file with only quarantined rows → a presence marker. */
-  static class PresentFn extends DoFn<String, KV<String, Event>> {
-    @ProcessElement
-    public void process(@Element String key, OutputReceiver<KV<String, Event>> out) {
-      out.output(KV.of(key, Event.present()));
     }
   }
 
@@ -403,53 +365,17 @@ public final class Scd2 {
   private static final TupleTag<Row> HISTORY = new TupleTag<Row>() {};
   private static final TupleTag<MergeStats> STATS = new TupleTag<MergeStats>() {};
 
-  /** Staging row: merge_run_id, sk, key, Type 1, tracked, hash, interval, flags, run_id. */
-  static Schema stagingSchema(DimensionSpec d) {
-    Schema.Builder s =
-        Schema.builder()
-            .addInt64Field("merge_run_id")
-            .addNullableField(d.skColumn(), Schema.FieldType.INT64)
-            .addStringField(d.naturalKey());
-    for (String c : d.type1Columns()) {
-      s.addNullableField(c, Schema.FieldType.STRING);
-    }
-    for (String c : d.trackedColumns()) {
-      s.addNullableField(c, Schema.FieldType.STRING);
-    }
-    return s.addStringField("row_hash")
-        .addStringField("valid_from")
-        .addStringField("valid_to")
-        .addBooleanField("is_current")
-        .addBooleanField("is_deleted")
-        .addInt64Field("run_id")
-        .build();
-  }
-
-  /** A typed value as PostgreSQL reads it from COPY text. */
-  private static @Nullable String text(@Nullable Object v) {
-    if (v == null) {
-      return null;
-    }
-    return v instanceof BigDecimal ? ((BigDecimal) v).toPlainString() : v.toString();
-  }
-
   /** Removes staging rows a failed earlier attempt of this run may have left. */
   static class ClearStagingFn extends DoFn<Long, Long> {
-    private final Merge spec;
+    private final Scd2Store store;
 
-    ClearStagingFn(Merge spec) {
-      this.spec = spec;
+    ClearStagingFn(Scd2Store store) {
+      this.store = store;
     }
 
     @ProcessElement
     public void process(@Element Long runId, OutputReceiver<Long> out) throws SQLException {
-      try (Connection c = spec.connection().open();
-          PreparedStatement st =
-              c.prepareStatement(
-                  "DELETE FROM " + spec.dimension().stagingTable() + " WHERE merge_run_id = ?")) {
-        st.setLong(1, runId);
-        out.output((long) st.executeUpdate());
-      }
+      out.output(store.clearStaging(runId));
     }
   }
 
@@ -494,41 +420,27 @@ public final class Scd2 {
   /** Snapshot mode: one hash partition of the keys whose open version is live → delete events. */
   static class OpenKeysFn extends DoFn<Integer, KV<String, Event>> {
     private final Merge spec;
+    private final Scd2Store store;
 
-    OpenKeysFn(Merge spec) {
+    OpenKeysFn(Merge spec, Scd2Store store) {
       this.spec = spec;
+      this.store = store;
     }
 
     @ProcessElement
     public void process(@Element Integer partition, OutputReceiver<KV<String, Event>> out)
         throws SQLException {
-      DimensionSpec d = spec.dimension();
       Instant at = spec.defaultValidFrom();
       Event delete = Event.delete(at);
-      try (Connection c = spec.connection().open()) {
-        c.setAutoCommit(false); // lets the driver stream with a cursor
-        try (PreparedStatement st =
-            c.prepareStatement(
-                "SELECT "
-                    + d.naturalKey()
-                    + " FROM "
-                    + d.table()
-                    + " WHERE is_current AND NOT is_deleted AND valid_from < ?"
-                    + " AND (hashtext("
-                    + d.naturalKey()
-                    + ") & 2147483647) % ? = ?")) {
-          st.setFetchSize(10_000);
-          st.setObject(1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-          st.setInt(2, SNAPSHOT_PARTITIONS);
-          st.setInt(3, partition);
-          try (ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-              out.output(KV.of(rs.getString(1), delete));
-            }
-          }
-        }
-        c.commit();
-      }
+      store.openKeys(at, SNAPSHOT_PARTITIONS, partition, key -> out.output(KV.of(key, delete)));
+    }
+  }
+
+  /** A key present in the day's file with only quarantined rows → a presence marker. */
+  static class PresentFn extends DoFn<String, KV<String, Event>> {
+    @ProcessElement
+    public void process(@Element String key, OutputReceiver<KV<String, Event>> out) {
+      out.output(KV.of(key, Event.present()));
     }
   }
 
@@ -538,16 +450,16 @@ public final class Scd2 {
    */
   static class MergeFn extends DoFn<KV<Integer, Iterable<KV<String, Iterable<Event>>>>, Row> {
     private final Merge spec;
-    private final Schema stagingSchema;
+    private final Scd2Store store;
     private final Counter keysChanged;
     private final Counter historyRows;
     private transient Connection conn;
     private transient List<KV<String, List<Event>>> pending;
     private transient MergeStats stats;
 
-    MergeFn(Merge spec, Schema stagingSchema) {
+    MergeFn(Merge spec, Scd2Store store) {
       this.spec = spec;
-      this.stagingSchema = stagingSchema;
+      this.store = store;
       String ns = "c360.scd2." + spec.dimension().name().toLowerCase();
       this.keysChanged = Metrics.counter(ns, "keys_changed");
       this.historyRows = Metrics.counter(ns, "history_rows_read");
@@ -555,7 +467,7 @@ public final class Scd2 {
 
     @Setup
     public void setup() throws SQLException {
-      conn = spec.connection().open();
+      conn = store.open();
     }
 
     @ProcessElement
@@ -603,11 +515,11 @@ public final class Scd2 {
       if (pending.isEmpty()) {
         return;
       }
-      DimensionSpec d = spec.dimension();
       long runId = spec.runId();
       Map<String, List<Version>> histories = new HashMap<>();
       Map<String, List<Object>> type1s = new HashMap<>();
-      long read = readHistories(d, histories, type1s);
+      String[] keys = pending.stream().map(KV::getKey).toArray(String[]::new);
+      long read = store.readHistories(conn, keys, histories, type1s);
       historyRows.inc(read);
       long affected = 0;
       long inserted = 0;
@@ -632,23 +544,8 @@ public final class Scd2 {
         recut += r.versionsRecut();
         removed += r.versionsRemoved();
         deleted += r.deletedNow() ? 1 : 0;
-        for (Version v : r.versions()) {
-          Row.Builder b = Row.withSchema(stagingSchema).addValues(runId, v.sk(), key);
-          for (int i = 0; i < d.type1Columns().size(); i++) {
-            b.addValue(text(i < r.type1().size() ? r.type1().get(i) : null));
-          }
-          for (Object t : v.tracked()) {
-            b.addValue(text(t));
-          }
-          out.emit(
-              b.addValues(
-                      v.hash(),
-                      v.validFrom().toString(),
-                      v.validTo().toString(),
-                      v.current(),
-                      v.deleted(),
-                      v.runId())
-                  .build());
+        for (Row row : store.stagingRows(runId, key, r)) {
+          out.emit(row);
         }
       }
       keysChanged.inc(affected);
@@ -656,73 +553,6 @@ public final class Scd2 {
           stats.plus(
               new MergeStats(affected, inserted, recut, removed, deleted, unchanged, read, 0));
       pending.clear();
-    }
-
-    /** Stored versions of the pending keys, one indexed {@code = ANY(?)} query. */
-    private long readHistories(
-        DimensionSpec d, Map<String, List<Version>> histories, Map<String, List<Object>> type1s)
-        throws SQLException {
-      List<String> cols = new ArrayList<>(d.type1Columns());
-      cols.addAll(d.trackedColumns());
-      String sql =
-          "SELECT "
-              + d.skColumn()
-              + ", "
-              + d.naturalKey()
-              + ", "
-              + String.join(", ", cols)
-              + (cols.isEmpty() ? "" : ", ")
-              + "row_hash, valid_from, valid_to, is_deleted, run_id FROM "
-              + d.table()
-              + " WHERE "
-              + d.naturalKey()
-              + " = ANY(?) ORDER BY "
-              + d.naturalKey()
-              + ", valid_from";
-      long n = 0;
-      String[] keys = pending.stream().map(KV::getKey).toArray(String[]::new);
-      try (PreparedStatement st = conn.prepareStatement(sql)) {
-        Array arr = conn.createArrayOf("text", keys);
-        st.setArray(1, arr);
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            n++;
-            int i = 1;
-            long sk = rs.getLong(i++);
-            String key = rs.getString(i++);
-            List<Object> type1 = new ArrayList<>();
-            for (String c : d.type1Columns()) {
-              type1.add(read(rs, i++, d.typeOf(c)));
-            }
-            List<Object> tracked = new ArrayList<>();
-            for (String c : d.trackedColumns()) {
-              tracked.add(read(rs, i++, d.typeOf(c)));
-            }
-            String hash = rs.getString(i++);
-            Instant from = rs.getObject(i++, OffsetDateTime.class).toInstant();
-            Instant to = rs.getObject(i++, OffsetDateTime.class).toInstant();
-            boolean isDeleted = rs.getBoolean(i++);
-            long run = rs.getLong(i);
-            histories
-                .computeIfAbsent(key, k -> new ArrayList<>())
-                .add(new Version(sk, from, to, tracked, hash, isDeleted, run));
-            type1s.put(key, type1);
-          }
-        }
-        arr.free();
-      }
-      return n;
-    }
-
-    private static @Nullable Object read(ResultSet rs, int i, ColumnType type) throws SQLException {
-      switch (type) {
-        case DECIMAL:
-          return rs.getBigDecimal(i);
-        case DATE:
-          return rs.getObject(i, LocalDate.class);
-        default:
-          return rs.getString(i);
-      }
     }
 
     @Teardown
@@ -748,126 +578,17 @@ public final class Scd2 {
   /** The single transaction that swaps the changed keys' histories in and re-points facts. */
   static class CommitFn extends DoFn<MergeStats, MergeStats> {
     private final Merge spec;
+    private final Scd2Store store;
 
-    CommitFn(Merge spec) {
+    CommitFn(Merge spec, Scd2Store store) {
       this.spec = spec;
+      this.store = store;
     }
 
     @ProcessElement
     public void process(@Element MergeStats stats, OutputReceiver<MergeStats> out)
         throws SQLException {
-      try (Connection c = spec.connection().open()) {
-        c.setAutoCommit(false);
-        long repointed;
-        try {
-          repointed = commit(c, spec.dimension(), spec.runId(), spec.timezone());
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-        out.output(stats.withFactsRepointed(repointed));
-      }
-    }
-  }
-
-  /** Returns the number of fact rows re-pointed. */
-  static long commit(Connection c, DimensionSpec d, long runId, ZoneId zone) throws SQLException {
-    String k = d.naturalKey();
-    String sk = d.skColumn();
-    List<String> cols = new ArrayList<>(List.of(k));
-    cols.addAll(d.type1Columns());
-    cols.addAll(d.trackedColumns());
-    cols.addAll(
-        List.of("row_hash", "valid_from", "valid_to", "is_current", "is_deleted", "run_id"));
-    String colList = String.join(", ", cols);
-    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-      lock.setString(1, "c360.scd2." + d.table());
-      lock.execute();
-    }
-    PgConnection.setLocalTimeZone(c, zone);
-    try (Statement st = c.createStatement()) {
-      st.execute(
-          "CREATE TEMP TABLE scd2_keys ON COMMIT DROP AS SELECT DISTINCT "
-              + k
-              + " AS key FROM "
-              + d.stagingTable()
-              + " WHERE merge_run_id = "
-              + runId);
-      st.execute("ANALYZE scd2_keys");
-      st.executeUpdate(
-          "DELETE FROM " + d.table() + " t USING scd2_keys x WHERE t." + k + " = x.key");
-      // Survivors keep their sk; the identity must stay above any sk already in the table.
-      st.execute(
-          "SELECT setval(s.seq, m.mx) FROM (SELECT pg_get_serial_sequence('"
-              + d.table()
-              + "', '"
-              + sk
-              + "')::regclass AS seq) s, (SELECT max("
-              + sk
-              + ") AS mx FROM "
-              + d.table()
-              + ") m WHERE m.mx > COALESCE(pg_sequence_last_value(s.seq), 0)");
-      st.executeUpdate(
-          "INSERT INTO "
-              + d.table()
-              + " ("
-              + sk
-              + ", "
-              + colList
-              + ") SELECT COALESCE("
-              + sk
-              + ", nextval(pg_get_serial_sequence('"
-              + d.table()
-              + "', '"
-              + sk
-              + "'))), "
-              + colList
-              + " FROM "
-              + d.stagingTable()
-              + " WHERE merge_run_id = "
-              + runId
-              + " ORDER BY "
-              + k
-              + ", valid_from");
-      // Facts of the merged keys point at the version valid at their time
-      // (DimensionSpec#versionAt),
-      // and carry its copied attribute: a re-cut version moves them, its content counts too.
-      long repointed = 0;
-      for (DimensionSpec.FactRef f : d.facts()) {
-        String mine = "f." + sk + (f.copyColumn() == null ? "" : ", f." + f.copyColumn());
-        String theirs = "v." + sk + (f.copiedFrom() == null ? "" : ", v." + f.copiedFrom());
-        String picked =
-            "v." + sk + (f.copiedFrom() == null ? "" : ", v." + f.copiedFrom() + " AS copy");
-        String set =
-            sk + " = m." + sk + (f.copyColumn() == null ? "" : ", " + f.copyColumn() + " = m.copy");
-        repointed +=
-            st.executeUpdate(
-                "UPDATE "
-                    + f.table
-                    + " t SET "
-                    + set
-                    + " FROM (SELECT "
-                    + f.primaryKey().stream().map(col -> "f." + col).collect(joining(", "))
-                    + ", "
-                    + picked
-                    + " FROM "
-                    + f.table
-                    + " f JOIN scd2_keys x ON f."
-                    + f.keyColumn()
-                    + " = x.key LEFT JOIN LATERAL "
-                    + f.versionOf(d, "f")
-                    + " v ON true WHERE ("
-                    + mine
-                    + ") IS DISTINCT FROM ("
-                    + theirs
-                    + ")) m WHERE "
-                    + f.primaryKey().stream()
-                        .map(col -> "t." + col + " = m." + col)
-                        .collect(joining(" AND ")));
-      }
-      st.executeUpdate("DELETE FROM " + d.stagingTable() + " WHERE merge_run_id = " + runId);
-      return repointed;
+      out.output(stats.withFactsRepointed(store.commit(spec.runId(), spec.timezone())));
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.c360.transforms.scd2;
 
+import static io.c360.transforms.common.Args.checkArgument;
+
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.jdbc.PgConnection;
 import java.sql.Connection;
@@ -36,27 +38,20 @@ public abstract class Type1 extends PTransform<PCollection<?>, PCollection<Long>
   }
 
   public Type1 withConnection(PgConnection connection) {
-    if (connection == null) {
-      throw new IllegalArgumentException("connection can not be null");
-    }
+    checkArgument(connection != null, "connection can not be null");
     return toBuilder().setConnection(connection).build();
   }
 
   public Type1 withRunId(long runId) {
-    if (runId < 0) {
-      throw new IllegalArgumentException("runId must be >= 0, was " + runId);
-    }
+    checkArgument(runId >= 0, "runId must be >= 0, was %s", runId);
     return toBuilder().setRunId(runId).build();
   }
 
   @Override
   public PCollection<Long> expand(PCollection<?> staged) {
-    if (connection() == null) {
-      throw new IllegalArgumentException("withConnection() is required");
-    }
-    if (runId() < 0) {
-      throw new IllegalArgumentException("withRunId() is required");
-    }
+    // Missing settings throw IllegalArgumentException here, as they always have.
+    checkArgument(connection() != null, "withConnection() is required");
+    checkArgument(runId() >= 0, "withRunId() is required");
     return staged
         .getPipeline()
         .apply("Signal", Create.of(dimension().name()))

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.anEmptyMap;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
-import io.c360.transforms.scd2.Scd2History.Version;
 import io.c360.transforms.scd2.Scd2Scenario.Batch;
 import io.c360.transforms.scd2.Scd2Scenario.RowSpec;
 import java.util.ArrayList;

@@ -7,9 +7,6 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.c360.transforms.scd2.Scd2History.Event;
-import io.c360.transforms.scd2.Scd2History.Result;
-import io.c360.transforms.scd2.Scd2History.Version;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

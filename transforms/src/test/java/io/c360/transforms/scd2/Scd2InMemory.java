@@ -1,8 +1,5 @@
 package io.c360.transforms.scd2;
 
-import io.c360.transforms.scd2.Scd2History.Event;
-import io.c360.transforms.scd2.Scd2History.Result;
-import io.c360.transforms.scd2.Scd2History.Version;
 import io.c360.transforms.scd2.Scd2Scenario.Batch;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.c360.transforms.scd2;
 
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.scd2.Scd2History.Event;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
