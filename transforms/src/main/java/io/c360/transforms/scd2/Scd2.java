@@ -763,7 +763,7 @@ public final class Scd2 {
           repointed = commit(c, spec.dimension(), spec.runId(), spec.timezone());
           c.commit();
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          PgConnection.rollbackAfter(c, e);
           throw e;
         }
         out.output(stats.withFactsRepointed(repointed));
