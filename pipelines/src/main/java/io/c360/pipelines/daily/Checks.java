@@ -131,20 +131,24 @@ public final class Checks {
               "customer_id",
               Severity.warn,
               0.02,
-              "SELECT count(*) FILTER (WHERE last_run_id = :run AND first_run_id = :run),"
-                  + " (SELECT count(*) FROM staging.sales WHERE run_id = :run),"
-                  + " (array_agg(natural_key ORDER BY natural_key) FILTER (WHERE first_run_id = :run))[1:5] FROM"
-                  + " dq.pending_rows WHERE entity = 'sales'"),
+              // this run's rows that wait, whether or not an earlier run of the date parked them
+              // first: a re-run after a failure reports the day as the first run did
+              "SELECT count(*), (SELECT count(*) FROM staging.sales WHERE run_id = :run),"
+                  + " (array_agg(p.natural_key ORDER BY p.natural_key))[1:5] FROM dq.pending_rows p"
+                  + " JOIN staging.sales s ON s.run_id = :run AND s.source_file = p.source_file"
+                  + " AND s.line_no = p.line_no WHERE p.entity = 'sales' AND p.last_run_id = :run"),
           new Check(
               "relationships",
               "traffic",
               "customer_id",
               Severity.warn,
               0.02,
-              "SELECT count(*) FILTER (WHERE last_run_id = :run AND first_run_id = :run),"
-                  + " (SELECT count(*) FROM staging.traffic WHERE run_id = :run),"
-                  + " (array_agg(natural_key ORDER BY natural_key) FILTER (WHERE first_run_id = :run))[1:5] FROM"
-                  + " dq.pending_rows WHERE entity = 'traffic'"),
+              // this run's rows that wait, whether or not an earlier run of the date parked them
+              // first: a re-run after a failure reports the day as the first run did
+              "SELECT count(*), (SELECT count(*) FROM staging.traffic WHERE run_id = :run),"
+                  + " (array_agg(p.natural_key ORDER BY p.natural_key))[1:5] FROM dq.pending_rows p"
+                  + " JOIN staging.traffic s ON s.run_id = :run AND s.source_file = p.source_file"
+                  + " AND s.line_no = p.line_no WHERE p.entity = 'traffic' AND p.last_run_id = :run"),
           new Check(
               "freshness",
               "sales",

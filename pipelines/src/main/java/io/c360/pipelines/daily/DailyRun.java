@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -98,6 +99,7 @@ public final class DailyRun {
             present.add(e);
           }
         }
+        recorder.checkHeld("load");
         clearStaging(wh, runId);
 
         out.printf("  loading %s ...%n", present.stream().map(EntitySpec::name).toList());
@@ -136,6 +138,7 @@ public final class DailyRun {
                   + ": read ≠ loaded + quarantined + deduplicated + pending");
         }
 
+        recorder.checkHeld("checks");
         Checks.Outcome checks = Checks.run(wh, ctx, counts);
         summary.checks(checks);
         if (checks.hasFailedErrors()) {
@@ -146,6 +149,7 @@ public final class DailyRun {
         out.printf("  computing KPI marts for %s ...%n", asOf);
         Instant t1 = Instant.now();
         options.setJobName(jobName("marts", asOf, runId));
+        recorder.checkHeld("marts");
         Pipeline marts = Pipeline.create(options);
         KpiStage.setup(marts, ctx);
         runToEnd(marts, "marts", out);
@@ -165,12 +169,18 @@ public final class DailyRun {
         // rule.
         IngestException bad = IngestException.findIn(e);
         RunSummary s = summary.failed(Instant.now(), bad != null ? bad : e);
-        recorder.finish(
-            runId,
-            "failed",
-            Quarantine.toJson(s.countsJson()),
-            Quarantine.toJson(s.noticesJson()),
-            s.message());
+        try {
+          recorder.finish(
+              runId,
+              "failed",
+              Quarantine.toJson(s.countsJson()),
+              Quarantine.toJson(s.noticesJson()),
+              s.message());
+        } catch (SQLException unrecorded) {
+          // the warehouse is unreachable (the fault that failed the run, often): the next run
+          // records this one as abandoned; the run's own error is the one to report
+          out.printf("  run %d could not record its failure: %s%n", runId, unrecorded.getMessage());
+        }
         s.print(out, wh);
         return s;
       }

@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  * <p>One advisory lock covers the whole warehouse, not just one date: two runs of different dates
  * would race on the same SCD2 histories, so the second run fails at once (or waits with
  * --waitForLock) with a message naming the run that holds it.
+ *
+ * <p>The lock is held by a session, so it ends with the process that holds it, however that ends
+ * (SIGKILL, a lost machine). Such a run never records its outcome; the next run to take the lock
+ * knows its holder is gone and records it as {@link #ABANDONED} (SPEC §5: nothing is left "running"
+ * that is not).
  */
 public final class RunRecorder implements AutoCloseable {
   /** Arbitrary constant: the advisory lock key of c360 daily runs. */
@@ -27,10 +32,15 @@ public final class RunRecorder implements AutoCloseable {
   private static final Pattern SECRET =
       Pattern.compile("(?i).*(password|secret|token|credential|key).*");
 
-  private final Connection lockConnection;
+  /** The message of a run whose process ended without recording an outcome. */
+  static final String ABANDONED = "abandoned: its process ended without recording an outcome";
 
-  private RunRecorder(Connection lockConnection) {
+  private final Connection lockConnection;
+  private final PgConnection pg;
+
+  private RunRecorder(Connection lockConnection, PgConnection pg) {
     this.lockConnection = lockConnection;
+    this.pg = pg;
   }
 
   /** Takes the warehouse lock or throws {@link LockedException} naming the holder. */
@@ -39,12 +49,12 @@ public final class RunRecorder implements AutoCloseable {
     try (Statement st = c.createStatement()) {
       if (wait) {
         st.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-        return new RunRecorder(c);
+        return new RunRecorder(c, pg);
       }
       try (ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
         rs.next();
         if (rs.getBoolean(1)) {
-          return new RunRecorder(c);
+          return new RunRecorder(c, pg);
         }
       }
       String holder = "another c360 run";
@@ -73,9 +83,19 @@ public final class RunRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Records the run as running and returns its id. Runs still marked running are closed first as
+   * {@link #ABANDONED}: this run holds the lock, so none of them is still going.
+   */
   public long start(
       String pipeline, LocalDate runDate, LocalDate asOf, String runner, Map<String, ?> options)
       throws SQLException {
+    try (PreparedStatement abandoned =
+        lockConnection.prepareStatement(
+            "UPDATE ops.pipeline_runs SET status = 'failed', message = ? WHERE status = 'running'")) {
+      abandoned.setString(1, ABANDONED);
+      abandoned.executeUpdate();
+    }
     try (PreparedStatement ps =
         lockConnection.prepareStatement(
             "INSERT INTO ops.pipeline_runs (pipeline, run_date, as_of, runner, options)"
@@ -92,12 +112,36 @@ public final class RunRecorder implements AutoCloseable {
     }
   }
 
-  /** The run's end: status, the reconciliation, the notices (sql/V62) and the failure, if any. */
+  /**
+   * The run's end: status, the reconciliation, the notices (sql/V62) and the failure, if any. When
+   * the lock's session is gone (the server restarted, the backend was terminated) the outcome goes
+   * through a new session: the run's row is its own whoever holds the lock now.
+   */
   public void finish(
       long runId, String status, String entityCountsJson, String noticesJson, String message)
       throws SQLException {
+    try {
+      finish(lockConnection, runId, status, entityCountsJson, noticesJson, message);
+    } catch (SQLException lost) {
+      try (Connection c = pg.open()) {
+        finish(c, runId, status, entityCountsJson, noticesJson, message);
+      } catch (SQLException e) {
+        e.addSuppressed(lost);
+        throw e;
+      }
+    }
+  }
+
+  private static void finish(
+      Connection c,
+      long runId,
+      String status,
+      String entityCountsJson,
+      String noticesJson,
+      String message)
+      throws SQLException {
     try (PreparedStatement ps =
-        lockConnection.prepareStatement(
+        c.prepareStatement(
             "UPDATE ops.pipeline_runs SET status = ?, ended_at = now(), entity_counts = ?::jsonb,"
                 + " notices = ?::jsonb, message = ? WHERE run_id = ?")) {
       ps.setString(1, status);
@@ -107,6 +151,27 @@ public final class RunRecorder implements AutoCloseable {
       ps.setLong(5, runId);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * Fails unless this run still holds the warehouse lock. The lock lives as long as its session: a
+   * terminated backend or a restarted server ends it while the run goes on, and another run may
+   * then take it. A run checks before each stage, so it stops instead of writing beside another.
+   */
+  public void checkHeld(String stage) throws LockLostException {
+    try (Statement st = lockConnection.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    + " AND pid = pg_backend_pid()")) {
+      rs.next();
+      if (rs.getLong(1) > 0) {
+        return;
+      }
+    } catch (SQLException e) {
+      throw new LockLostException(stage, e);
+    }
+    throw new LockLostException(stage, null);
   }
 
   /** Options as recorded: anything that looks like a secret is replaced by ***. */
@@ -125,8 +190,22 @@ public final class RunRecorder implements AutoCloseable {
   public void close() throws SQLException {
     try (Statement st = lockConnection.createStatement()) {
       st.execute("SELECT pg_advisory_unlock_all()");
+    } catch (SQLException e) {
+      // the session is gone, and its lock with it: the run's outcome is recorded already
     } finally {
       lockConnection.close();
+    }
+  }
+
+  /** The session that held this run's warehouse lock ended while the run went on. */
+  public static final class LockLostException extends SQLException {
+    LockLostException(String stage, Throwable cause) {
+      super(
+          "the warehouse lock was lost before the "
+              + stage
+              + " stage (its session ended: a terminated backend or a restarted server); the run"
+              + " stops so it never writes beside another run. Run the date again.",
+          cause);
     }
   }
 

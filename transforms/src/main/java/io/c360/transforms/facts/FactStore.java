@@ -203,10 +203,10 @@ final class FactStore {
       c.commit();
       return stats.withWrites(inserted, updated, moved);
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      PgConnection.rollbackAfter(c, e);
       throw e;
     } finally {
-      c.setAutoCommit(auto);
+      PgConnection.restoreAutoCommit(c, auto);
     }
   }
 

@@ -125,4 +125,32 @@ public final class PgConnection implements Serializable {
       ps.execute();
     }
   }
+
+  /**
+   * Rolls back the transaction that {@code cause} ended, for the caller to rethrow {@code cause}. A
+   * fault that ends the session (a terminated backend, a restarted server) also makes the rollback
+   * fail with "This connection has been closed", which would hide the error that says what
+   * happened: that one is kept as suppressed instead.
+   *
+   * <pre>{@code
+   * } catch (SQLException | RuntimeException e) {
+   *   PgConnection.rollbackAfter(c, e);
+   *   throw e;
+   * }
+   * }</pre>
+   */
+  public static void rollbackAfter(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Sets autocommit back unless the session is gone (then there is nothing to set). */
+  public static void restoreAutoCommit(Connection c, boolean autoCommit) throws SQLException {
+    if (!c.isClosed()) {
+      c.setAutoCommit(autoCommit);
+    }
+  }
 }

@@ -214,11 +214,11 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
                       + spec.conflictColumns().stream().collect(Collectors.joining(", "))
                       + ") DO NOTHING");
           conn.commit();
-        } catch (SQLException e) {
-          conn.rollback();
+        } catch (SQLException | IOException | RuntimeException e) {
+          PgConnection.rollbackAfter(conn, e);
           throw e;
         } finally {
-          conn.setAutoCommit(true);
+          PgConnection.restoreAutoCommit(conn, true);
         }
       }
       written.inc(n);

@@ -413,7 +413,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
           }
           c.commit();
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          PgConnection.rollbackAfter(c, e);
           throw e;
         }
       }

@@ -366,7 +366,7 @@ final class Scd2Store implements Serializable {
         c.commit();
         return repointed;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        PgConnection.rollbackAfter(c, e);
         throw e;
       }
     }
