@@ -86,6 +86,7 @@ public final class DailyRun {
           "c360 run %d: runDate %s, asOf %s, runner %s, input %s%n",
           runId, runDate, asOf, runner, options.getInput());
       RunSummary.Builder summary = RunSummary.builder(runId, runDate, asOf, runner, started);
+      summary.reportDir(options.getReportDir()); // written and named as the summary prints
       try {
         List<EntitySpec> present = new ArrayList<>();
         // fails naming every folder looked at when the root is missing or the date has none
