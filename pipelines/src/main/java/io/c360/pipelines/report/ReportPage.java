@@ -45,10 +45,13 @@ final class ReportPage {
     b.append("<main>\n");
 
     b.append("<h2 id=\"run\">Run</h2><div class=\"grid\">");
-    card(b, "Counts per stage and entity", "wide", counts(d.entities()));
+    // counts and rows waiting stacked beside the (long) rejects, then the checks across
+    b.append("<div class=\"stack wide\">");
+    card(b, "Counts per stage and entity", "", counts(d.entities()));
+    card(b, "Rows waiting for a dimension member, by age", "", pending(d));
+    b.append("</div>");
     card(b, "Rejects by rule", "", rejects(d));
     card(b, "Checks", "full", checks(d.checks()));
-    card(b, "Rows waiting for a dimension member, by age", "", pending(d));
     b.append("</div>\n");
 
     b.append("<h2 id=\"trends\">Last ").append(d.history().size()).append(" runs</h2>");
@@ -65,12 +68,14 @@ final class ReportPage {
     card(b, "Segment share of customers", "", segments(d));
     card(b, "Industry exposure, 12 months", "", industries(d));
     b.append("</div>\n</main>\n");
-    // Measures the layout as the browser laid it out (read by the browser test): a page wider than
-    // its window scrolls sideways.
-    b.append("<script>(function(){var e=document.documentElement;")
-        .append("e.setAttribute('data-scroll-width',String(e.scrollWidth));")
-        .append("e.setAttribute('data-client-width',String(e.clientWidth));")
-        .append("e.setAttribute('data-scroll-height',String(e.scrollHeight));})();</script>\n");
+    // Measures the layout as the browser laid it out (read by the browser test, which also frames
+    // the page at phone width): a page wider than its window scrolls sideways.
+    b.append("<script>(function(){var e=document.documentElement,m={scrollWidth:e.scrollWidth,")
+        .append("clientWidth:e.clientWidth,scrollHeight:e.scrollHeight};")
+        .append("e.setAttribute('data-scroll-width',String(m.scrollWidth));")
+        .append("e.setAttribute('data-client-width',String(m.clientWidth));")
+        .append("e.setAttribute('data-scroll-height',String(m.scrollHeight));")
+        .append("if(window.parent!==window){window.parent.postMessage(m,'*');}})();</script>\n");
     return b.append("</body></html>\n").toString();
   }
 
@@ -186,12 +191,12 @@ final class ReportPage {
   }
 
   private static String pending(ReportData d) {
-    Table t = new Table("entity", "rule", "first arrived", "rows");
+    Table t = new Table("entity", "rule", "arrived (before runDate)", "rows");
     for (ReportData.PendingRow p : d.pending()) {
       t.row(
           Table.text(p.entity()),
           Table.code(p.rule()),
-          Table.text(p.age() + " before runDate"),
+          Table.text(p.age()),
           Table.count("pending." + p.entity() + "." + p.rule() + "." + p.age(), p.rows()));
     }
     return t.html("no row waiting")
@@ -372,7 +377,9 @@ final class ReportPage {
       main{max-width:1320px;margin:0 auto;padding:4px 12px 24px}
       .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,380px),1fr));gap:12px}
       .card{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 2px rgba(0,0,0,.12);min-width:0}
-      @media (min-width:900px){.card.wide{grid-column:span 2}.card.full{grid-column:1/-1}}
+      .stack{display:flex;flex-direction:column;gap:12px;min-width:0}
+      @media (min-width:900px){.wide{grid-column:span 2}.full{grid-column:1/-1}}
+      .grid{align-items:start}
       table{width:100%;border-collapse:collapse;font-size:13px}
       th,td{padding:5px 6px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
       th{font-weight:600;color:#52606d;background:#f5f7fa}
