@@ -27,15 +27,16 @@ public final class RunReport {
   public static Path write(Connection c, long runId, Path dir) throws SQLException, IOException {
     ReportData d = ReportData.load(c, runId);
     Path file = dir.resolve("c360-run-" + runId + "-" + d.run().runDate() + ".html");
-    writeTo(d, file);
-    Files.copy(file, dir.resolve("latest.html"), StandardCopyOption.REPLACE_EXISTING);
+    String page = ReportPage.render(d);
+    writeTo(page, file);
+    writeTo(page, dir.resolve("latest.html"));
     return file.toAbsolutePath().normalize();
   }
 
   /** Writes the report of {@code runId} to {@code file} exactly. */
   public static Path writeFile(Connection c, long runId, Path file)
       throws SQLException, IOException {
-    writeTo(ReportData.load(c, runId), file);
+    writeTo(ReportPage.render(ReportData.load(c, runId)), file);
     return file.toAbsolutePath().normalize();
   }
 
@@ -46,13 +47,14 @@ public final class RunReport {
             () -> new IllegalArgumentException("no run recorded in ops.pipeline_runs yet"));
   }
 
-  private static void writeTo(ReportData d, Path file) throws IOException {
+  private static void writeTo(String page, Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // written beside and moved, so a browser reloading the page never reads half a file
+    // written beside and moved, so a browser reloading the page never reads half a file, and two
+    // runs replacing latest.html at once leave one whole page
     Path tmp = Files.createTempFile(dir, ".report-", ".html.tmp");
     try {
-      Files.writeString(tmp, ReportPage.render(d), StandardCharsets.UTF_8);
+      Files.writeString(tmp, page, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
