@@ -8,9 +8,11 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -196,7 +198,7 @@ public record ReportData(
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
-      try (var st = c.createStatement()) {
+      try (Statement st = c.createStatement()) {
         st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       }
       Run run = run(c, runId);
@@ -261,7 +263,7 @@ public record ReportData(
                           rs.getLong(5),
                           rs.getLong(6),
                           rs.getLong(7))));
-      java.util.Collections.reverse(history); // oldest first, as the charts read
+      Collections.reverse(history); // oldest first, as the charts read
       List<DayRevenue> daily =
           rows(
               c,

@@ -9,10 +9,13 @@ import io.c360.pipelines.report.Svg.Bar;
 import io.c360.pipelines.report.Svg.Series;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The report of one run as one self-contained HTML page: inline CSS, inline SVG charts and one
@@ -207,12 +210,12 @@ final class ReportPage {
 
   private static String revenue(ReportData d) {
     // every day of the window, so the axis is time; a day without sales is an empty slot
-    java.util.Map<java.time.LocalDate, ReportData.DayRevenue> byDate = new java.util.HashMap<>();
+    Map<LocalDate, ReportData.DayRevenue> byDate = new HashMap<>();
     d.dailyRevenue().forEach(x -> byDate.put(x.date(), x));
     List<Bar> bars = new ArrayList<>();
-    java.time.LocalDate asOf = d.run().asOf();
+    LocalDate asOf = d.run().asOf();
     for (int i = ReportData.REVENUE_DAYS - 1; i >= 0; i--) {
-      java.time.LocalDate day = asOf.minusDays(i);
+      LocalDate day = asOf.minusDays(i);
       ReportData.DayRevenue x = byDate.get(day);
       bars.add(
           x == null
