@@ -25,7 +25,8 @@
 # Usage: bench/run.sh [--scale S] [--history-days H] [--runs N] [--runners direct,flink] [--quick]
 #   defaults: scale 0.1, history 0, runs 3, both runners; --quick = scale 0.05, 1 warm-up + 1
 #   measured run. --runners=direct (or flink) leaves the other c360 runner out, (a) and (b) always run.
-#   The backfill of a history runs on c360's Direct runner up to 1,000,000 history sales and on Flink
+#   The backfill of a history (about scale x 100,000 sales per history day: 3.7 M at scale 0.1,
+#   H 365) runs on c360's Direct runner up to 1,000,000 history sales and on Flink
 #   [local] above that (the Direct runner keeps a whole run in memory: 6.4 GB RSS at 1 M sales).
 #   (meant to take under 5 minutes on a quiet 2-core machine once the jars are built; it took
 #   15 minutes at load average 9-24, bench/RESULTS.md).
@@ -183,7 +184,7 @@ rm -rf "$SQL_DIR" && mkdir -p "$SQL_DIR" && cp bench/sql/*.sql "$SQL_DIR"/
 } >"$SQL_DIR/40_marts.sql"
 if [ "$HIST" -gt 0 ]; then
   backfill=(java -jar "$DIRECT_JAR" run) backfill_name=Direct
-  if awk -v s="$SCALE" -v h="$HIST" 'BEGIN {exit !(s * 1000000 * (h - 1) > 1000000)}'; then
+  if awk -v s="$SCALE" -v h="$HIST" 'BEGIN {exit !(s * 100000 * (h - 1) > 1000000)}'; then
     backfill=(java -jar "$FLINK_JAR" run --runner=FlinkRunner '--flinkMaster=[local]' --parallelism=2) backfill_name="Flink [local] p2"
   fi
   log "backfill $PREV (untimed): c360 $backfill_name into tpl_c360, bench/sql into tpl_sql"
