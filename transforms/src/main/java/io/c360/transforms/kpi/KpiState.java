@@ -384,7 +384,7 @@ final class KpiState {
           KpiMath.round(rs.getBigDecimal(2), 4),
           rs.getLong(3),
           rs.getLong(4),
-          rs.getLong(5));
+          rs.getBigDecimal(5)); // units: numeric, a sum of 64-bit quantities (sql/V63)
     }
   }
 
@@ -402,7 +402,7 @@ final class KpiState {
           rs.getString(1),
           category.isEmpty() ? null : category,
           KpiMath.round(rs.getBigDecimal(3), 4),
-          rs.getLong(4),
+          rs.getBigDecimal(4), // units: numeric (sql/V63)
           rs.getLong(5));
     }
   }

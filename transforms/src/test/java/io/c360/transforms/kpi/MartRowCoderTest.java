@@ -19,7 +19,8 @@ class MartRowCoderTest {
       MartRow.of(MartTable.CUSTOMER_YTD_SPENDING, D, "C1", new BigDecimal("12.5000")),
       MartRow.of(MartTable.CUSTOMER_DAYS_SINCE_LAST_PURCHASE, D, "C2", null, null),
       MartRow.of(MartTable.CUSTOMER_DAYS_SINCE_LAST_PURCHASE, D, "C3", D.minusDays(4), 4),
-      MartRow.of(MartTable.DAILY_SALES, D, D, new BigDecimal("-1.0000"), 3L, 2L, 7L),
+      MartRow.of(
+          MartTable.DAILY_SALES, D, D, new BigDecimal("-1.0000"), 3L, 2L, new BigDecimal("7")),
       MartRow.of(
           MartTable.SEGMENT_CHANGES_12M,
           D,
