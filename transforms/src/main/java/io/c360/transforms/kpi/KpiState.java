@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -455,6 +456,7 @@ final class KpiState {
   }
 
   /** A sale of the window with the moments of its product: a z-score outlier if |z| ≥ 3. */
+  @DefaultCoder(KpiCoders.ZCandidateCoder.class)
   static final class ZCandidate implements Serializable {
     final String transactionId;
     final String productId;
@@ -483,7 +485,14 @@ final class KpiState {
 
     @Override
     public boolean equals(@Nullable Object other) {
-      return other instanceof ZCandidate o && transactionId.equals(o.transactionId);
+      return other instanceof ZCandidate o
+          && transactionId.equals(o.transactionId)
+          && java.util.Objects.equals(productId, o.productId)
+          && java.util.Objects.equals(customerId, o.customerId)
+          && amount.equals(o.amount)
+          && n == o.n
+          && sum.equals(o.sum)
+          && sumSq.equals(o.sumSq);
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
@@ -242,7 +241,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     KpiState.ZSCORE_CANDIDATES_SQL,
                     KpiState.WINDOW_TWICE,
                     new KpiState.ZCandidateMapper(),
-                    SerializableCoder.of(KpiState.ZCandidate.class)))
+                    KpiCoders.ZCandidateCoder.of()))
             .apply("ZScoreAmountAnomalies", ParDo.of(new ComputeMarts.ZScoreFn(d))));
 
     PCollection<MartRow> rows =
