@@ -177,8 +177,8 @@ public final class KpiCoders {
     }
   }
 
-  /** {@link ComputeMarts.CustomerWindow}: id, 12-month revenue, every month positive. */
-  public static final class CustomerWindowCoder extends AtomicCoder<ComputeMarts.CustomerWindow> {
+  /** {@link RankingMarts.CustomerWindow}: id, 12-month revenue, every month positive. */
+  public static final class CustomerWindowCoder extends AtomicCoder<RankingMarts.CustomerWindow> {
     private static final CustomerWindowCoder INSTANCE = new CustomerWindowCoder();
 
     public static CustomerWindowCoder of() {
@@ -187,19 +187,19 @@ public final class KpiCoders {
 
     public static CoderProvider getCoderProvider() {
       return CoderProviders.forCoder(
-          TypeDescriptor.of(ComputeMarts.CustomerWindow.class), INSTANCE);
+          TypeDescriptor.of(RankingMarts.CustomerWindow.class), INSTANCE);
     }
 
     @Override
-    public void encode(ComputeMarts.CustomerWindow w, OutputStream out) throws IOException {
+    public void encode(RankingMarts.CustomerWindow w, OutputStream out) throws IOException {
       STRING.encode(w.customerId, out);
       BigDecimalCoder.of().encode(w.revenue, out);
       BooleanCoder.of().encode(w.everyMonthPositive, out);
     }
 
     @Override
-    public ComputeMarts.CustomerWindow decode(InputStream in) throws IOException {
-      return new ComputeMarts.CustomerWindow(
+    public RankingMarts.CustomerWindow decode(InputStream in) throws IOException {
+      return new RankingMarts.CustomerWindow(
           STRING.decode(in), BigDecimalCoder.of().decode(in), BooleanCoder.of().decode(in));
     }
 

@@ -51,7 +51,7 @@ class MartRowCoderTest {
         registry.getCoder(CustomerFigures.class),
         org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerFiguresCoder.class));
     org.hamcrest.MatcherAssert.assertThat(
-        registry.getCoder(ComputeMarts.CustomerWindow.class),
+        registry.getCoder(RankingMarts.CustomerWindow.class),
         org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerWindowCoder.class));
     CoderProperties.coderDecodeEncodeEqual(
         KpiCoders.CustomerVersionCoder.of(),
@@ -85,7 +85,7 @@ class MartRowCoderTest {
             1L));
     CoderProperties.coderDecodeEncodeEqual(
         KpiCoders.CustomerWindowCoder.of(),
-        new ComputeMarts.CustomerWindow("C1", new BigDecimal("3.2500"), true));
+        new RankingMarts.CustomerWindow("C1", new BigDecimal("3.2500"), true));
   }
 
   @Test
