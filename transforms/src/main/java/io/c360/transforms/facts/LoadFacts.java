@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.Nullable;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
@@ -113,7 +114,8 @@ public abstract class LoadFacts extends PTransform<PCollection<?>, PCollection<F
         .getPipeline()
         .apply("Facts", Create.of(facts().stream().map(FactSpec::name).toList()))
         .apply("WaitForInput", Wait.on(after))
-        .apply("Load", ParDo.of(new LoadFn(connection(), runId(), timezone())));
+        .apply("Load", ParDo.of(new LoadFn(connection(), runId(), timezone())))
+        .setCoder(SerializableCoder.of(FactLoadStats.class));
   }
 
   @Override
@@ -158,13 +160,13 @@ public abstract class LoadFacts extends PTransform<PCollection<?>, PCollection<F
         s = FactStore.load(c, spec, runId, zone);
       }
       String ns = metricsNamespace(spec);
-      Metrics.counter(ns, LOADED).inc(s.loaded);
-      Metrics.counter(ns, PENDING).inc(s.pending);
-      Metrics.counter(ns, RESOLVED).inc(s.resolved);
-      Metrics.counter(ns, STILL_PENDING).inc(s.stillPending);
-      Metrics.counter(ns, INSERTED).inc(s.inserted);
-      Metrics.counter(ns, UPDATED).inc(s.updated);
-      Metrics.counter(ns, MOVED).inc(s.moved);
+      Metrics.counter(ns, LOADED).inc(s.loaded());
+      Metrics.counter(ns, PENDING).inc(s.pending());
+      Metrics.counter(ns, RESOLVED).inc(s.resolved());
+      Metrics.counter(ns, STILL_PENDING).inc(s.stillPending());
+      Metrics.counter(ns, INSERTED).inc(s.inserted());
+      Metrics.counter(ns, UPDATED).inc(s.updated());
+      Metrics.counter(ns, MOVED).inc(s.moved());
       out.output(s);
     }
   }
