@@ -17,20 +17,24 @@
 #                     ((b) adds its landing tables, bench/sql/00_landing.sql);
 #   --history-days H: the data is generated with the day before the measured day carrying H-1
 #                     days of history (generate --historyDays), that day is loaded first, untimed
-#                     (the backfill: c360 on the Direct runner for (c) and (d), bench/sql for (b)),
+#                     (the backfill: c360 for (c) and (d), bench/sql for (b)),
 #                     and the measured run is the next day, with H days of sales behind it.
 # Each contender: one warm-up run, then RUNS measured runs, round-robin over the contenders (so a
 # change in the machine's load hits all of them); the median is reported.
 #
-# Usage: bench/run.sh [--scale S] [--history-days H] [--runs N] [--quick]
-#   defaults: scale 0.1, history 0, runs 3; --quick = scale 0.05, 1 warm-up + 1 measured run
+# Usage: bench/run.sh [--scale S] [--history-days H] [--runs N] [--runners direct,flink] [--quick]
+#   defaults: scale 0.1, history 0, runs 3, both runners; --quick = scale 0.05, 1 warm-up + 1
+#   measured run. --runners=direct (or flink) leaves the other c360 runner out, (a) and (b) always run.
+#   The backfill of a history (about scale x 100,000 sales per history day: 3.7 M at scale 0.1,
+#   H 365) runs on c360's Direct runner up to 1,000,000 history sales and on Flink
+#   [local] above that (the Direct runner keeps a whole run in memory: 6.4 GB RSS at 1 M sales).
 #   (meant to take under 5 minutes on a quiet 2-core machine once the jars are built; it took
 #   15 minutes at load average 9-24, bench/RESULTS.md).
 # Output: a Markdown table on stdout, also in bench/out/run-<UTC timestamp>.md; logs in $BENCH_DIR
 # (default /tmp/c360-bench-run).
 set -euo pipefail
 SCALE=0.1 HIST=0 RUNS=3
-quick=0 scale_set="" runs_set=""
+quick=0 scale_set="" runs_set="" runners_set="direct,flink"
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale_set=$2; shift 2 ;;
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
     --history-days=*) HIST=${1#*=}; shift ;;
     --runs) runs_set=$2; shift 2 ;;
     --runs=*) runs_set=${1#*=}; shift ;;
+    --runners) runners_set=$2; shift 2 ;;
+    --runners=*) runners_set=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
     -h|--help) sed -n '2,/^# (default/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -56,7 +62,10 @@ DAY=${BENCH_DAY:-2026-03-30}
 PREV=$(date -u -d "$DAY - 1 day" +%F)
 PORT=$((56000 + RANDOM % 1000))
 URL=jdbc:postgresql://localhost:$PORT
-CONTENDERS=(floor sql direct flink)
+CONTENDERS=(floor sql)
+for r in ${runners_set//,/ }; do
+  case $r in direct|flink) CONTENDERS+=("$r") ;; *) echo "unknown runner $r (direct, flink)" >&2; exit 2 ;; esac
+done
 mkdir -p "$WORK" bench/out
 OUT=bench/out/run-$(date -u +%Y%m%dT%H%M%S).md
 t_start=$(date +%s)
@@ -174,8 +183,12 @@ rm -rf "$SQL_DIR" && mkdir -p "$SQL_DIR" && cp bench/sql/*.sql "$SQL_DIR"/
   done
 } >"$SQL_DIR/40_marts.sql"
 if [ "$HIST" -gt 0 ]; then
-  log "backfill $PREV (untimed): c360 Direct into tpl_c360, bench/sql into tpl_sql"
-  java -jar "$DIRECT_JAR" run --runDate="$PREV" --input="$LANDING" --jdbcUrl="$URL/tpl_c360" \
+  backfill=(java -jar "$DIRECT_JAR" run) backfill_name=Direct
+  if awk -v s="$SCALE" -v h="$HIST" 'BEGIN {exit !(s * 100000 * (h - 1) > 1000000)}'; then
+    backfill=(java -jar "$FLINK_JAR" run --runner=FlinkRunner '--flinkMaster=[local]' --parallelism=2) backfill_name="Flink [local] p2"
+  fi
+  log "backfill $PREV (untimed): c360 $backfill_name into tpl_c360, bench/sql into tpl_sql"
+  "${backfill[@]}" --runDate="$PREV" --input="$LANDING" --jdbcUrl="$URL/tpl_c360" \
     --dbUser=postgres >"$WORK/backfill-c360.log" 2>&1 || { tail -30 "$WORK/backfill-c360.log" >&2; exit 1; }
   bdb sqlrun "$URL/tpl_sql" "$LANDING" "$PREV" "$SQL_DIR" >"$WORK/backfill-sql.log" 2>&1 \
     || { tail -30 "$WORK/backfill-sql.log" >&2; exit 1; }
@@ -299,7 +312,7 @@ mart_counts() {
   echo
   echo "| contender | sales read / loaded / quarantined / deduplicated / pending | warehouse | mart rows |"
   echo "|---|---|---|---|"
-  for c in sql direct flink; do
+  for c in "${CONTENDERS[@]:1}"; do
     mc=$(mart_counts "$c")
     echo "| $(name "$c" | cut -d' ' -f1) $c | $(sales_counts "$c" | tr ' ' '/' | sed 's|/| / |g') | $(cut -f1 <<<"$mc") | $(cut -f2 <<<"$mc") |"
   done

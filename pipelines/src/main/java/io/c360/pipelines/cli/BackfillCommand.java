@@ -2,6 +2,7 @@ package io.c360.pipelines.cli;
 
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
+import io.c360.pipelines.daily.RunOptions;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class BackfillCommand implements Callable<Integer> {
     C360Options options = RunCommand.parse(args);
     String fixedAsOf = options.getAsOf();
     options.setRunDate(from.toString());
-    DailyRun.validate(options); // bad options fail the backfill before its first date
+    RunOptions.check(options); // bad options fail the backfill before its first date
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       options.setRunDate(d.toString());
       options.setAsOf(fixedAsOf);

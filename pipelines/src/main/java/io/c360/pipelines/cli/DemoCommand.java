@@ -2,6 +2,7 @@ package io.c360.pipelines.cli;
 
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
+import io.c360.pipelines.daily.RunOptions;
 import io.c360.pipelines.daily.RunSummary;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.pipelines.generate.GenerateCommand;
@@ -72,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // bad run options are a usage error before anything is generated or started
-    DailyRun.validate(RunCommand.parse(runArgs(start)));
+    RunOptions.check(RunCommand.parse(runArgs(start)));
     deleteTree(landing);
     System.out.printf(
         "Generating %d day(s) at scale %s from %s into %s ...%n", days, scale, start, landing);

@@ -14,9 +14,8 @@ import java.util.Map;
 /**
  * What a run noticed about its files without failing or quarantining anything: today, unknown
  * columns (SPEC §1, "ignored and reported once per file"). The load pipeline writes one row per
- * such file to {@code dq.file_notices} ({@link LoadPipeline}); a run reads them back here, one
- * notice per entity and set of unknown columns, for its summary and {@code
- * ops.pipeline_runs.notices}.
+ * such file to {@code dq.file_notices} ({@link LoadStage}); a run reads them back here, one notice
+ * per entity and set of unknown columns, for its summary and {@code ops.pipeline_runs.notices}.
  *
  * <p>Why a table and not the workers' WARN log or a Beam metric: a log line stays on the worker
  * that planned the file (a Flink TaskManager, a Dataflow VM), and a table written by the pipeline

@@ -4,13 +4,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -28,8 +25,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  */
 final class Progress implements AutoCloseable {
-  private static final String READ = ".read";
-
   private final PrintStream out;
   private final String stage;
   private final Instant started = Instant.now();
@@ -81,24 +76,16 @@ final class Progress implements AutoCloseable {
   }
 
   private Map<String, Long> rowsRead() {
-    Map<String, Long> read = new TreeMap<>();
     PipelineResult r = result;
     if (r == null) {
-      return read;
+      return Map.of();
     }
     try {
-      for (MetricResult<Long> c :
-          r.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
-        String name = c.getName().getName();
-        if (c.getName().getNamespace().equals(Tally.NAMESPACE) && name.endsWith(READ)) {
-          read.merge(name.substring(0, name.length() - READ.length()), c.getAttempted(), Long::sum);
-        }
-      }
+      return Reconciliation.readSoFar(r.metrics());
     } catch (RuntimeException e) {
       // Not every runner can report metrics mid-run; the elapsed time is still progress.
-      read.clear();
+      return Map.of();
     }
-    return read;
   }
 
   private void report() {

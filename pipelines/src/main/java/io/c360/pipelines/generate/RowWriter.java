@@ -1,5 +1,6 @@
 package io.c360.pipelines.generate;
 
+import io.c360.transforms.common.LocalOutputFile;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /** Writes the rows of one landing file; values arrive in the file's column order, null = empty. */
 interface RowWriter extends Closeable {
@@ -185,70 +184,6 @@ interface RowWriter extends Closeable {
         }
       }
       rows.clear();
-    }
-  }
-
-  /** parquet 1.13 has no local-file OutputFile; this one writes through a buffered stream. */
-  final class LocalOutputFile implements OutputFile {
-    private final Path path;
-
-    LocalOutputFile(Path path) {
-      this.path = path;
-    }
-
-    @Override
-    public PositionOutputStream create(long blockSizeHint) throws IOException {
-      return createOrOverwrite(blockSizeHint);
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-      OutputStream os = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
-      return new PositionOutputStream() {
-        private long pos;
-
-        @Override
-        public long getPos() {
-          return pos;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-          os.write(b);
-          pos++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          os.write(b, off, len);
-          pos += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-          os.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-          os.close();
-        }
-      };
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
-    }
-
-    @Override
-    public String getPath() {
-      return path.toString();
     }
   }
 }

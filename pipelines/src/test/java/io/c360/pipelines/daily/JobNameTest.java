@@ -14,18 +14,17 @@ class JobNameTest {
 
   @Test
   void namesStageDateAndRunInTheFormDataflowAccepts() {
-    String load = DailyRun.jobName("load", LocalDate.of(2026, 3, 30), 12);
+    String load = Stages.jobName("load", LocalDate.of(2026, 3, 30), 12);
     assertThat(load, equalTo("c360-load-20260330-run12"));
     assertThat(load, matchesPattern(DATAFLOW_JOB_NAME));
     assertThat(
-        DailyRun.jobName("marts", LocalDate.of(2025, 12, 31), 7),
-        matchesPattern(DATAFLOW_JOB_NAME));
+        Stages.jobName("marts", LocalDate.of(2025, 12, 31), 7), matchesPattern(DATAFLOW_JOB_NAME));
   }
 
   @Test
   void stagesAndRunsGetDistinctNames() {
     LocalDate d = LocalDate.of(2026, 3, 30);
-    assertThat(DailyRun.jobName("load", d, 1), not(equalTo(DailyRun.jobName("marts", d, 1))));
-    assertThat(DailyRun.jobName("load", d, 1), not(equalTo(DailyRun.jobName("load", d, 2))));
+    assertThat(Stages.jobName("load", d, 1), not(equalTo(Stages.jobName("marts", d, 1))));
+    assertThat(Stages.jobName("load", d, 1), not(equalTo(Stages.jobName("load", d, 2))));
   }
 }

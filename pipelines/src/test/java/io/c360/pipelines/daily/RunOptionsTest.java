@@ -15,7 +15,7 @@ class RunOptionsTest {
   private static final String SECRET = "sk-" + Long.toHexString(System.nanoTime());
 
   private static Map<String, Object> recorded(String... args) {
-    return RunRecorder.masked(DailyRun.optionsMap(DailyRun.options(args)));
+    return RunRecorder.masked(RunOptions.recorded(DailyRun.options(args)));
   }
 
   @Test

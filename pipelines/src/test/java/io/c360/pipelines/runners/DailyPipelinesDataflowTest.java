@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import com.google.api.services.dataflow.model.Job;
-import io.c360.pipelines.daily.LoadPipeline;
+import io.c360.pipelines.daily.LoadStage;
 import io.c360.pipelines.daily.RunContext;
 import io.c360.pipelines.testing.DataflowTranslation;
 import io.c360.transforms.kpi.Marts;
@@ -46,7 +46,7 @@ class DailyPipelinesDataflowTest implements Serializable {
     DataflowPipelineOptions options = DataflowTranslation.offlineOptions();
     Pipeline p = Pipeline.create(options);
     RunContext ctx = new RunContext(1, DAY, DAY, ZoneId.of("UTC"), DB.connection());
-    LoadPipeline.setup(
+    LoadStage.setup(
         p,
         ctx,
         Entities.ALL,

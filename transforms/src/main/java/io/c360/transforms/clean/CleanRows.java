@@ -104,8 +104,8 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
   }
 
   /**
-   * This entity's cleaning counters from a finished run (attempted values, which every runner
-   * reports): {@code rows_in}, {@code clean}, {@code rejected_rows} and {@code rejects:<rule>}.
+   * This entity's cleaning counters from a finished run ({@link Counters#byName}): {@code rows_in},
+   * {@code clean}, {@code rejected_rows} and {@code rejects:<rule>}.
    */
   public static Map<String, Long> counters(MetricResults metrics, EntitySpec entity) {
     return Counters.byName(metrics, metricsNamespace(entity), "rows_in", "clean", "rejected_rows");

@@ -103,8 +103,8 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
   }
 
   /**
-   * This entity's dedup counters from a finished run (attempted values): {@code rows_in}, {@code
-   * kept}, {@code exact_duplicate}, {@code superseded}.
+   * This entity's dedup counters from a finished run ({@link Counters#byName}): {@code rows_in},
+   * {@code kept}, {@code exact_duplicate}, {@code superseded}.
    */
   public static Map<String, Long> counters(MetricResults metrics, EntitySpec entity) {
     return Counters.byName(

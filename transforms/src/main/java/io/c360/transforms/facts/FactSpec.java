@@ -10,7 +10,6 @@ import io.c360.transforms.scd2.Type1Spec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.annotation.Nullable;
 
 /**
@@ -127,14 +126,10 @@ public enum FactSpec {
   }
 
   /**
-   * The fact table's primary key: the natural key, with the date first when the date is not part of
-   * it (sales are partitioned by date).
+   * The fact table's primary key ({@link DimensionSpec.FactRef#primaryKey(EntitySpec, String)}).
    */
   List<String> primaryKey() {
-    List<String> key = entity.naturalKey();
-    return key.contains(dateColumn)
-        ? key
-        : Stream.concat(Stream.of(dateColumn), key.stream()).toList();
+    return DimensionSpec.FactRef.primaryKey(entity, dateColumn);
   }
 
   /** SQL of a landed column's value as the fact stores it: an optional key column as ''. */

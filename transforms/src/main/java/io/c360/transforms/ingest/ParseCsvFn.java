@@ -41,16 +41,20 @@ class ParseCsvFn extends DoFn<CsvRange, Row> {
 
   private final EntitySpec entity;
   private final char delimiter;
-  private final Counter rows = Metrics.counter(ReadEntity.METRICS, "rows_parsed");
-  private final Counter csvFailures = Metrics.counter(ReadEntity.METRICS, "failures_parse_csv");
-  private final Counter encodingFailures =
-      Metrics.counter(ReadEntity.METRICS, "failures_parse_encoding");
-  private final Counter blankLines = Metrics.counter(ReadEntity.METRICS, "blank_lines");
+  private final Counter rows;
+  private final Counter csvFailures;
+  private final Counter encodingFailures;
+  private final Counter blankLines;
   private transient CSVFormat format;
   private transient Schema schema;
 
   ParseCsvFn(EntitySpec entity, char delimiter) {
     this.entity = entity;
+    String ns = ReadEntity.metricsNamespace(entity);
+    this.rows = Metrics.counter(ns, ReadEntity.ROWS_PARSED);
+    this.csvFailures = Metrics.counter(ns, ReadEntity.FAILURES_PARSE_CSV);
+    this.encodingFailures = Metrics.counter(ns, ReadEntity.FAILURES_PARSE_ENCODING);
+    this.blankLines = Metrics.counter(ns, "blank_lines");
     this.delimiter = delimiter;
   }
 

@@ -32,13 +32,16 @@ class PlanCsvFn extends DoFn<MatchResult.Metadata, CsvRange> {
   private final char delimiter;
   private final long splitThresholdBytes;
   private final long splitBytes;
-  private final Counter files = Metrics.counter(ReadEntity.METRICS, "csv_files");
-  private final Counter ranges = Metrics.counter(ReadEntity.METRICS, "csv_ranges");
-  private final Counter unknownColumnFiles =
-      Metrics.counter(ReadEntity.METRICS, "files_with_unknown_columns");
+  private final Counter files;
+  private final Counter ranges;
+  private final Counter unknownColumnFiles;
 
   PlanCsvFn(EntitySpec entity, char delimiter, long splitThresholdBytes, long splitBytes) {
     this.entity = entity;
+    String ns = ReadEntity.metricsNamespace(entity);
+    this.files = Metrics.counter(ns, "csv_files");
+    this.ranges = Metrics.counter(ns, "csv_ranges");
+    this.unknownColumnFiles = Metrics.counter(ns, "files_with_unknown_columns");
     this.delimiter = delimiter;
     this.splitThresholdBytes = splitThresholdBytes;
     this.splitBytes = splitBytes;

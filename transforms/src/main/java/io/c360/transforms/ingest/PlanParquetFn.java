@@ -32,13 +32,16 @@ class PlanParquetFn extends DoFn<MatchResult.Metadata, ParquetSlice> {
   private static final Logger LOG = LoggerFactory.getLogger(PlanParquetFn.class);
 
   private final EntitySpec entity;
-  private final Counter files = Metrics.counter(ReadEntity.METRICS, "parquet_files");
-  private final Counter rowGroups = Metrics.counter(ReadEntity.METRICS, "parquet_row_groups");
-  private final Counter unknownColumnFiles =
-      Metrics.counter(ReadEntity.METRICS, "files_with_unknown_columns");
+  private final Counter files;
+  private final Counter rowGroups;
+  private final Counter unknownColumnFiles;
 
   PlanParquetFn(EntitySpec entity) {
     this.entity = entity;
+    String ns = ReadEntity.metricsNamespace(entity);
+    this.files = Metrics.counter(ns, "parquet_files");
+    this.rowGroups = Metrics.counter(ns, "parquet_row_groups");
+    this.unknownColumnFiles = Metrics.counter(ns, "files_with_unknown_columns");
   }
 
   @ProcessElement

@@ -5,12 +5,15 @@ import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.Counters;
 import io.c360.transforms.quality.Quarantine;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -83,8 +86,38 @@ public abstract class ReadEntity extends PTransform<PBegin, PCollectionTuple> {
           .addArrayField("unknown_columns", Schema.FieldType.STRING)
           .build();
 
-  /** Metrics namespace of every ingest counter. */
-  public static final String METRICS = "ingest";
+  /**
+   * Prefix of the ingest counters' namespaces: one namespace per entity, {@code
+   * c360.ingest.<entity>}.
+   */
+  public static final String METRICS = "c360.ingest";
+
+  /** Rows read into {@link #ROWS}, and rows that went to {@link #FAILURES} (counter names). */
+  public static final String ROWS_PARSED = "rows_parsed";
+
+  public static final String FAILURES_PARSE_CSV = "failures_parse_csv";
+  public static final String FAILURES_PARSE_ENCODING = "failures_parse_encoding";
+
+  /** The Beam metrics namespace of this entity's ingest counters. */
+  public static String metricsNamespace(EntitySpec entity) {
+    return METRICS + "." + entity.name();
+  }
+
+  /**
+   * This entity's ingest counters from a run: {@value #ROWS_PARSED}, the failures ({@value
+   * #FAILURES_PARSE_CSV}, {@value #FAILURES_PARSE_ENCODING}: one per record, so rows read = parsed
+   * + failures), {@code blank_lines} and the planning counters ({@code csv_files}, {@code
+   * csv_ranges}, {@code parquet_files}, {@code parquet_row_groups}, {@code
+   * files_with_unknown_columns}).
+   */
+  public static Map<String, Long> counters(MetricResults metrics, EntitySpec entity) {
+    return Counters.byName(
+        metrics,
+        metricsNamespace(entity),
+        ROWS_PARSED,
+        FAILURES_PARSE_CSV,
+        FAILURES_PARSE_ENCODING);
+  }
 
   /**
    * Split defaults: ranges of ~8 MiB (~100k sales rows) keep one bundle small enough for the Direct

@@ -41,13 +41,15 @@ import org.apache.parquet.hadoop.ParquetReader;
  */
 class ReadParquetFn extends DoFn<ParquetSlice, Row> {
   private final EntitySpec entity;
-  private final Counter rows = Metrics.counter(ReadEntity.METRICS, "rows_parsed");
-  private final Counter encodingFailures =
-      Metrics.counter(ReadEntity.METRICS, "failures_parse_encoding");
+  private final Counter rows;
+  private final Counter encodingFailures;
   private transient org.apache.beam.sdk.schemas.Schema schema;
 
   ReadParquetFn(EntitySpec entity) {
     this.entity = entity;
+    String ns = ReadEntity.metricsNamespace(entity);
+    this.rows = Metrics.counter(ns, ReadEntity.ROWS_PARSED);
+    this.encodingFailures = Metrics.counter(ns, ReadEntity.FAILURES_PARSE_ENCODING);
   }
 
   @Setup

@@ -177,8 +177,8 @@ public final class KpiCoders {
     }
   }
 
-  /** {@link ComputeMarts.CustomerWindow}: id, 12-month revenue, every month positive. */
-  public static final class CustomerWindowCoder extends AtomicCoder<ComputeMarts.CustomerWindow> {
+  /** {@link RankingMarts.CustomerWindow}: id, 12-month revenue, every month positive. */
+  public static final class CustomerWindowCoder extends AtomicCoder<RankingMarts.CustomerWindow> {
     private static final CustomerWindowCoder INSTANCE = new CustomerWindowCoder();
 
     public static CustomerWindowCoder of() {
@@ -187,20 +187,105 @@ public final class KpiCoders {
 
     public static CoderProvider getCoderProvider() {
       return CoderProviders.forCoder(
-          TypeDescriptor.of(ComputeMarts.CustomerWindow.class), INSTANCE);
+          TypeDescriptor.of(RankingMarts.CustomerWindow.class), INSTANCE);
     }
 
     @Override
-    public void encode(ComputeMarts.CustomerWindow w, OutputStream out) throws IOException {
+    public void encode(RankingMarts.CustomerWindow w, OutputStream out) throws IOException {
       STRING.encode(w.customerId, out);
       BigDecimalCoder.of().encode(w.revenue, out);
       BooleanCoder.of().encode(w.everyMonthPositive, out);
     }
 
     @Override
-    public ComputeMarts.CustomerWindow decode(InputStream in) throws IOException {
-      return new ComputeMarts.CustomerWindow(
+    public RankingMarts.CustomerWindow decode(InputStream in) throws IOException {
+      return new RankingMarts.CustomerWindow(
           STRING.decode(in), BigDecimalCoder.of().decode(in), BooleanCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  /** {@link KpiCombines.Histograms}: each multiset as its size, then (value, count) ascending. */
+  public static final class HistogramsCoder extends AtomicCoder<KpiCombines.Histograms> {
+    private static final HistogramsCoder INSTANCE = new HistogramsCoder();
+
+    public static HistogramsCoder of() {
+      return INSTANCE;
+    }
+
+    public static CoderProvider getCoderProvider() {
+      return CoderProviders.forCoder(TypeDescriptor.of(KpiCombines.Histograms.class), INSTANCE);
+    }
+
+    @Override
+    public void encode(KpiCombines.Histograms h, OutputStream out) throws IOException {
+      multiset(h.amounts, out);
+      multiset(h.quantities, out);
+    }
+
+    @Override
+    public KpiCombines.Histograms decode(InputStream in) throws IOException {
+      KpiCombines.Histograms h = new KpiCombines.Histograms();
+      multiset(in, h.amounts);
+      multiset(in, h.quantities);
+      return h;
+    }
+
+    private static void multiset(Map<BigDecimal, Long> m, OutputStream out) throws IOException {
+      VarIntCoder.of().encode(m.size(), out);
+      for (Map.Entry<BigDecimal, Long> e : m.entrySet()) {
+        BigDecimalCoder.of().encode(e.getKey(), out);
+        VarLongCoder.of().encode(e.getValue(), out);
+      }
+    }
+
+    private static void multiset(InputStream in, Map<BigDecimal, Long> into) throws IOException {
+      int n = VarIntCoder.of().decode(in);
+      for (int i = 0; i < n; i++) {
+        into.put(BigDecimalCoder.of().decode(in), VarLongCoder.of().decode(in));
+      }
+    }
+
+    // TreeMap order: equal histograms encode equally
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  /** {@link KpiState.ZCandidate}: the sale, then its product's moments. */
+  public static final class ZCandidateCoder extends AtomicCoder<KpiState.ZCandidate> {
+    private static final ZCandidateCoder INSTANCE = new ZCandidateCoder();
+
+    public static ZCandidateCoder of() {
+      return INSTANCE;
+    }
+
+    public static CoderProvider getCoderProvider() {
+      return CoderProviders.forCoder(TypeDescriptor.of(KpiState.ZCandidate.class), INSTANCE);
+    }
+
+    @Override
+    public void encode(KpiState.ZCandidate z, OutputStream out) throws IOException {
+      STRING.encode(z.transactionId, out);
+      OPT_STRING.encode(z.productId, out);
+      OPT_STRING.encode(z.customerId, out);
+      BigDecimalCoder.of().encode(z.amount, out);
+      VarLongCoder.of().encode(z.n, out);
+      BigDecimalCoder.of().encode(z.sum, out);
+      BigDecimalCoder.of().encode(z.sumSq, out);
+    }
+
+    @Override
+    public KpiState.ZCandidate decode(InputStream in) throws IOException {
+      return new KpiState.ZCandidate(
+          STRING.decode(in),
+          OPT_STRING.decode(in),
+          OPT_STRING.decode(in),
+          BigDecimalCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          BigDecimalCoder.of().decode(in),
+          BigDecimalCoder.of().decode(in));
     }
 
     @Override

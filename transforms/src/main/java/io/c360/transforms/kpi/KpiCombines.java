@@ -11,7 +11,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -69,7 +68,7 @@ final class KpiCombines {
   }
 
   /** Exact multisets (value → count) of sale amounts and quantities, for stats and fences. */
-  @DefaultCoder(SerializableCoder.class)
+  @DefaultCoder(KpiCoders.HistogramsCoder.class)
   static final class Histograms implements Serializable {
     final TreeMap<BigDecimal, Long> amounts = new TreeMap<>();
     final TreeMap<BigDecimal, Long> quantities = new TreeMap<>();
@@ -130,13 +129,13 @@ final class KpiCombines {
     @Override
     public Coder<Histograms> getAccumulatorCoder(
         CoderRegistry registry, Coder<KV<String, KV<BigDecimal, Long>>> inputCoder) {
-      return SerializableCoder.of(Histograms.class);
+      return KpiCoders.HistogramsCoder.of();
     }
 
     @Override
     public Coder<Histograms> getDefaultOutputCoder(
         CoderRegistry registry, Coder<KV<String, KV<BigDecimal, Long>>> inputCoder) {
-      return SerializableCoder.of(Histograms.class);
+      return KpiCoders.HistogramsCoder.of();
     }
   }
 }

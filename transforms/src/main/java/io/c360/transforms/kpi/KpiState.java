@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -366,79 +367,6 @@ final class KpiState {
     }
   }
 
-  /** daily_sales or monthly_sales: (date or month, revenue, orders, customers, units). */
-  static final class TotalsMapper extends AsOfMapper<MartRow> {
-    private final MartTable table;
-
-    TotalsMapper(MartTable table, LocalDate asOf) {
-      super(asOf);
-      this.table = table;
-    }
-
-    @Override
-    public MartRow mapRow(ResultSet rs) throws Exception {
-      return MartRow.of(
-          table,
-          asOf,
-          rs.getObject(1, LocalDate.class),
-          KpiMath.round(rs.getBigDecimal(2), 4),
-          rs.getLong(3),
-          rs.getLong(4),
-          rs.getLong(5));
-    }
-  }
-
-  static final class ProductMapper extends AsOfMapper<MartRow> {
-    ProductMapper(LocalDate asOf) {
-      super(asOf);
-    }
-
-    @Override
-    public MartRow mapRow(ResultSet rs) throws Exception {
-      String category = rs.getString(2);
-      return MartRow.of(
-          MartTable.PRODUCT_PERFORMANCE,
-          asOf,
-          rs.getString(1),
-          category.isEmpty() ? null : category,
-          KpiMath.round(rs.getBigDecimal(3), 4),
-          rs.getLong(4),
-          rs.getLong(5));
-    }
-  }
-
-  static final class TrafficMapper extends AsOfMapper<MartRow> {
-    TrafficMapper(LocalDate asOf) {
-      super(asOf);
-    }
-
-    @Override
-    public MartRow mapRow(ResultSet rs) throws Exception {
-      PeriodRevenue r = new PeriodRevenue(Periods.of(asOf));
-      Array months = rs.getArray(3);
-      if (months != null) {
-        Object[] m = (Object[]) months.getArray();
-        BigDecimal[] revenue = (BigDecimal[]) rs.getArray(4).getArray();
-        for (int i = 0; i < m.length; i++) {
-          r.add(((java.sql.Date) m[i]).toLocalDate(), revenue[i]);
-        }
-      }
-      // traffic of month(D) after D
-      r.add(Periods.of(asOf).monthStart(), rs.getBigDecimal(5).negate());
-      return MartRow.of(
-          MartTable.TRAFFIC_REVENUE_BY_PERIOD,
-          asOf,
-          rs.getString(1),
-          rs.getString(2),
-          r.mtd(),
-          r.lastMonth(),
-          r.lastQuarter(),
-          r.quarterBefore(),
-          r.ytd(),
-          r.increasePctQoq());
-    }
-  }
-
   static final class IndustryMapper implements JdbcIO.RowMapper<KV<String, BigDecimal>> {
     @Override
     public KV<String, BigDecimal> mapRow(ResultSet rs) throws Exception {
@@ -455,6 +383,7 @@ final class KpiState {
   }
 
   /** A sale of the window with the moments of its product: a z-score outlier if |z| ≥ 3. */
+  @DefaultCoder(KpiCoders.ZCandidateCoder.class)
   static final class ZCandidate implements Serializable {
     final String transactionId;
     final String productId;
@@ -483,7 +412,14 @@ final class KpiState {
 
     @Override
     public boolean equals(@Nullable Object other) {
-      return other instanceof ZCandidate o && transactionId.equals(o.transactionId);
+      return other instanceof ZCandidate o
+          && transactionId.equals(o.transactionId)
+          && java.util.Objects.equals(productId, o.productId)
+          && java.util.Objects.equals(customerId, o.customerId)
+          && amount.equals(o.amount)
+          && n == o.n
+          && sum.equals(o.sum)
+          && sumSq.equals(o.sumSq);
     }
 
     @Override

@@ -8,11 +8,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One row of a mart for one as_of: the values of {@link MartTable#columns()} in order. Values are
- * String, BigDecimal, Long, Integer, LocalDate, Instant or null.
+ * One row of a mart for one as_of: the values of {@link MartTable#columns()} in order, each of the
+ * Java type its field in {@link MartTable#schema()} has (String, BigDecimal, Long, Integer,
+ * LocalDate, Instant), null only where the table allows it. A row that does not fit its record
+ * fails where it is made, naming the column, not at the insert.
  */
 @DefaultCoder(MartRowCoder.class)
 public final class MartRow implements Serializable {
@@ -24,6 +28,21 @@ public final class MartRow implements Serializable {
     if (values.length != table.columns().size()) {
       throw new IllegalArgumentException(
           table.tableName() + " has " + table.columns().size() + " columns, got " + values.length);
+    }
+    List<Schema.Field> fields = table.schema().getFields();
+    for (int i = 0; i < values.length; i++) {
+      Schema.Field f = fields.get(i + 1);
+      Object v = values[i];
+      if (v == null ? !f.getType().getNullable() : !MartTable.javaType(f.getType()).isInstance(v)) {
+        throw new IllegalArgumentException(
+            table.tableName()
+                + "."
+                + f.getName()
+                + " is "
+                + f.getType()
+                + ", got "
+                + (v == null ? "null" : v.getClass().getSimpleName() + " " + v));
+      }
     }
     this.table = table;
     this.asOf = Objects.requireNonNull(asOf, "asOf");
@@ -66,16 +85,25 @@ public final class MartRow implements Serializable {
     return b.toString();
   }
 
-  /** The row as a JSON object keyed by column name, for jsonb_populate_record. */
+  /** The row as a Beam {@link Row} of its table's schema (as_of first). */
+  public Row toRow() {
+    return Row.withSchema(table.schema()).addValue(asOf).addValues(values).build();
+  }
+
+  /**
+   * The row as a JSON object keyed by column name, for jsonb_populate_record: numbers as JSON
+   * numbers (exact, any size), everything else as text.
+   */
   public String toJson() {
     StringBuilder b = new StringBuilder("{\"as_of\":\"").append(asOf).append('"');
-    List<String> cols = table.columns();
-    for (int i = 0; i < cols.size(); i++) {
-      b.append(",\"").append(cols.get(i)).append("\":");
+    List<Schema.Field> fields = table.schema().getFields();
+    for (int i = 0; i < values.length; i++) {
+      Schema.Field f = fields.get(i + 1);
+      b.append(",\"").append(f.getName()).append("\":");
       Object v = values[i];
       if (v == null) {
         b.append("null");
-      } else if (v instanceof BigDecimal || v instanceof Long || v instanceof Integer) {
+      } else if (f.getType().getTypeName().isNumericType()) {
         b.append(text(v));
       } else {
         appendJsonString(b, text(v));

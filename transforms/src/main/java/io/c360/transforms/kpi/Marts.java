@@ -17,7 +17,6 @@ import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
@@ -167,7 +166,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 ds,
                 KpiState.DAILY_SQL,
                 KpiState.DAILY_BOUNDS,
-                new KpiState.TotalsMapper(MartTable.DAILY_SALES, d),
+                new SalesMarts.TotalsMapper(MartTable.DAILY_SALES, d),
                 MartRowCoder.of())));
     outputs.add(
         asOf.apply(
@@ -176,7 +175,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 ds,
                 KpiState.MONTHLY_SQL,
                 KpiState.MONTHLY_BOUNDS,
-                new KpiState.TotalsMapper(MartTable.MONTHLY_SALES, d),
+                new SalesMarts.TotalsMapper(MartTable.MONTHLY_SALES, d),
                 MartRowCoder.of())));
     outputs.add(
         asOf.apply(
@@ -185,7 +184,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 ds,
                 KpiState.PRODUCTS_SQL,
                 KpiState.PRODUCTS_BOUNDS,
-                new KpiState.ProductMapper(d),
+                new SalesMarts.ProductMapper(d),
                 MartRowCoder.of())));
     outputs.add(
         asOf.apply(
@@ -194,7 +193,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 ds,
                 KpiState.TRAFFIC_SQL,
                 KpiState.TRAFFIC_BOUNDS,
-                new KpiState.TrafficMapper(d),
+                new TrafficMarts.TrafficMapper(d),
                 MartRowCoder.of())));
     outputs.add(
         asOf.apply(
@@ -206,7 +205,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     new KpiState.IndustryMapper(),
                     KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
             .apply("CollectIndustries", Combine.globally(new KpiCombines.ToList<>()))
-            .apply("IndustryExposure", ParDo.of(new ComputeMarts.IndustryFn(d))));
+            .apply("IndustryExposure", ParDo.of(new SalesMarts.IndustryFn(d))));
 
     // numeric_stats of sales and the IQR fences from the window's value histograms
     PCollection<KpiCombines.Histograms> histograms =
@@ -220,10 +219,10 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     KvCoder.of(
                         StringUtf8Coder.of(), KvCoder.of(BigDecimalCoder.of(), VarLongCoder.of()))))
             .apply("SalesHistograms", Combine.globally(new KpiCombines.HistogramOf()));
-    outputs.add(histograms.apply("SalesStats", ParDo.of(new ComputeMarts.SalesStatsFn(d))));
+    outputs.add(histograms.apply("SalesStats", ParDo.of(new SalesMarts.SalesStatsFn(d))));
     outputs.add(
         histograms
-            .apply("IqrFences", ParDo.of(new ComputeMarts.FencesFn()))
+            .apply("IqrFences", ParDo.of(new SalesMarts.FencesFn()))
             .setCoder(KvCoder.of(BigDecimalCoder.of(), BigDecimalCoder.of()))
             .apply(
                 "ReadIqrOutliers",
@@ -231,7 +230,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     .withDataSourceConfiguration(ds)
                     .withQuery(KpiState.IQR_OUTLIERS_SQL)
                     .withParameterSetter(new FencesSetter(d))
-                    .withRowMapper(new IqrMapper(d))
+                    .withRowMapper(new SalesMarts.IqrMapper(d))
                     .withCoder(MartRowCoder.of())
                     .withOutputParallelization(false)));
     outputs.add(
@@ -242,8 +241,8 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     KpiState.ZSCORE_CANDIDATES_SQL,
                     KpiState.WINDOW_TWICE,
                     new KpiState.ZCandidateMapper(),
-                    SerializableCoder.of(KpiState.ZCandidate.class)))
-            .apply("ZScoreAmountAnomalies", ParDo.of(new ComputeMarts.ZScoreFn(d))));
+                    KpiCoders.ZCandidateCoder.of()))
+            .apply("ZScoreAmountAnomalies", ParDo.of(new SalesMarts.ZScoreFn(d))));
 
     PCollection<MartRow> rows =
         PCollectionList.of(outputs)
@@ -305,30 +304,6 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
       ps.setObject(4, asOf);
       ps.setBigDecimal(5, fences.getKey());
       ps.setBigDecimal(6, fences.getValue());
-    }
-  }
-
-  /** An IQR outlier row; the fences are those the query was given. */
-  static final class IqrMapper implements JdbcIO.RowMapper<MartRow> {
-    private final LocalDate asOf;
-
-    IqrMapper(LocalDate asOf) {
-      this.asOf = asOf;
-    }
-
-    @Override
-    public MartRow mapRow(ResultSet rs) throws Exception {
-      return MartRow.of(
-          MartTable.ANOMALIES,
-          asOf,
-          rs.getString(1),
-          "iqr_quantity",
-          rs.getString(2),
-          rs.getString(3),
-          KpiMath.round(BigDecimal.valueOf(rs.getLong(4)), 4),
-          KpiMath.round(rs.getBigDecimal(5), 6),
-          KpiMath.round(rs.getBigDecimal(6), 6),
-          null);
     }
   }
 

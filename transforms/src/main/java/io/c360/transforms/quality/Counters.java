@@ -12,8 +12,10 @@ public final class Counters {
   private Counters() {}
 
   /**
-   * Counter name → attempted value, summed over steps, sorted by name; each of {@code always} is
-   * present, 0 when never incremented (Beam reports only counters that were touched).
+   * Counter name → value, summed over steps, sorted by name; each of {@code always} is present, 0
+   * when never incremented (Beam reports only counters that were touched). The value is the
+   * committed one where the runner reports it (Direct, Dataflow: a retried bundle counts once),
+   * else the attempted one (Flink).
    */
   public static Map<String, Long> byName(
       MetricResults metrics, String namespace, String... always) {
@@ -24,8 +26,18 @@ public final class Counters {
     MetricsFilter filter =
         MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(namespace)).build();
     for (MetricResult<Long> c : metrics.queryMetrics(filter).getCounters()) {
-      out.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+      out.merge(c.getName().getName(), value(c), Long::sum);
     }
     return out;
+  }
+
+  /** The committed value of {@code c}, or its attempted one where the runner has no committed. */
+  public static long value(MetricResult<Long> c) {
+    try {
+      Long committed = c.getCommitted();
+      return committed != null ? committed : c.getAttempted();
+    } catch (UnsupportedOperationException e) {
+      return c.getAttempted();
+    }
   }
 }

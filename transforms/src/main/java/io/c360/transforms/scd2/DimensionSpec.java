@@ -7,6 +7,7 @@ import io.c360.transforms.model.EntitySpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.annotation.Nullable;
 
 /**
@@ -25,7 +26,8 @@ public enum DimensionSpec {
       List.of(
           new FactRef(
               "dw.fact_sales",
-              List.of("sales_date", "transaction_id"),
+              Entities.SALES,
+              "sales_date",
               "customer_id",
               "transaction_ts",
               false,
@@ -33,7 +35,8 @@ public enum DimensionSpec {
               "industry"),
           new FactRef(
               "dw.fact_traffic",
-              List.of("send_date", "account_id", "customer_id", "channel_id"),
+              Entities.TRAFFIC,
+              "send_date",
               "customer_id",
               "send_date",
               true,
@@ -49,7 +52,8 @@ public enum DimensionSpec {
       List.of(
           new FactRef(
               "dw.fact_sales",
-              List.of("sales_date", "transaction_id"),
+              Entities.SALES,
+              "sales_date",
               "product_id",
               "transaction_ts",
               false,
@@ -188,15 +192,15 @@ public enum DimensionSpec {
 
     FactRef(
         String table,
-        List<String> primaryKey,
+        EntitySpec fact,
+        String dateColumn,
         String keyColumn,
         String timeColumn,
         boolean timeIsDate,
         @Nullable String copyColumn,
         @Nullable String copiedFrom) {
       this.table = SqlNames.table(table);
-      primaryKey.forEach(SqlNames::column);
-      this.primaryKey = List.copyOf(primaryKey);
+      this.primaryKey = primaryKey(fact, dateColumn);
       this.keyColumn = SqlNames.column(keyColumn);
       this.timeColumn = SqlNames.column(timeColumn);
       this.timeIsDate = timeIsDate;
@@ -207,6 +211,18 @@ public enum DimensionSpec {
     /** The fact table's primary key columns. */
     public List<String> primaryKey() {
       return primaryKey;
+    }
+
+    /**
+     * A fact table's primary key, the one definition of it: the fact's natural key, with its date
+     * column first when the date is not part of it (sales are partitioned by date).
+     */
+    public static List<String> primaryKey(EntitySpec fact, String dateColumn) {
+      SqlNames.column(dateColumn);
+      List<String> key = fact.naturalKey();
+      return key.contains(dateColumn)
+          ? List.copyOf(key)
+          : Stream.concat(Stream.of(dateColumn), key.stream()).toList();
     }
 
     /** The fact's foreign key column. */

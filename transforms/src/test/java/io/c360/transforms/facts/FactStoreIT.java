@@ -44,10 +44,10 @@ class FactStoreIT {
     stageSale(1, "t3", "c1", null, "2025-01-01T10:00:00Z", "completed", "10");
     FactLoadStats r = load(1);
 
-    assertThat(r.loaded, is(3L));
-    assertThat(r.pending, is(0L));
-    assertThat(r.inserted, is(3L));
-    assertThat(r.updated, is(0L));
+    assertThat(r.loaded(), is(3L));
+    assertThat(r.pending(), is(0L));
+    assertThat(r.inserted(), is(3L));
+    assertThat(r.updated(), is(0L));
     assertThat(
         DB.column(
             "SELECT transaction_id || ':' || customer_sk || ':' || coalesce(product_sk::text, '-')"
@@ -68,8 +68,8 @@ class FactStoreIT {
     stageSale(1, "t1", "c9", "p1", "2025-02-03T10:00:00Z", "completed", "10");
     stageSale(1, "t2", "c1", "p9", "2025-02-03T10:00:00Z", "completed", "10");
     FactLoadStats day1 = load(1);
-    assertThat(day1.loaded, is(0L));
-    assertThat(day1.pending, is(2L));
+    assertThat(day1.loaded(), is(0L));
+    assertThat(day1.pending(), is(2L));
     assertThat(
         DB.column(
             "SELECT natural_key || ' ' || rule || ' ' || attempts FROM dq.pending_rows ORDER BY 1"),
@@ -80,8 +80,8 @@ class FactStoreIT {
         "INSERT INTO dw.dim_customer (customer_sk, customer_id, name, row_hash, valid_from,"
             + " is_current, run_id) VALUES (31, 'c9', 'C', 'h', '2025-02-04T00:00:00Z', true, 2)");
     FactLoadStats day2 = load(2);
-    assertThat(day2.resolved, is(1L));
-    assertThat(day2.stillPending, is(1L));
+    assertThat(day2.resolved(), is(1L));
+    assertThat(day2.stillPending(), is(1L));
     assertThat(
         DB.column("SELECT transaction_id || ':' || customer_sk FROM dw.fact_sales"),
         contains("t1:31"));
@@ -99,13 +99,13 @@ class FactStoreIT {
     stageSale(2, "t1", "c1", "p1", "2025-02-03T10:00:00Z", "completed", "10");
     FactLoadStats same = load(2);
     assertThat("a re-run rewrites nothing, not even run_id", dump(), equalTo(before));
-    assertThat(same.inserted + same.updated + same.moved, is(0L));
+    assertThat(same.inserted() + same.updated() + same.moved(), is(0L));
 
     // Re-delivered with another date and amount: one row, moved, updated.
     stageSale(3, "t1", "c1", "p1", "2025-03-05T10:00:00Z", "completed", "12");
     FactLoadStats moved = load(3);
-    assertThat("moved to another partition: deleted there, inserted here", moved.moved, is(1L));
-    assertThat(moved.inserted, is(1L));
+    assertThat("moved to another partition: deleted there, inserted here", moved.moved(), is(1L));
+    assertThat(moved.inserted(), is(1L));
     assertThat(
         DB.column(
             "SELECT transaction_id || ' ' || sales_date || ' ' || amount || ' ' || run_id FROM dw.fact_sales"),
@@ -114,8 +114,8 @@ class FactStoreIT {
 
     stageSale(4, "t1", "c1", "p1", "2025-03-05T10:00:00Z", "completed", "13");
     FactLoadStats changed = load(4);
-    assertThat(changed.updated, is(1L));
-    assertThat(changed.inserted + changed.moved, is(0L));
+    assertThat(changed.updated(), is(1L));
+    assertThat(changed.inserted() + changed.moved(), is(0L));
   }
 
   @Test
@@ -139,8 +139,8 @@ class FactStoreIT {
     try (Connection c = DB.open()) {
       r = FactStore.load(c, FactSpec.TRAFFIC, 1, TZ);
     }
-    assertThat(r.loaded, is(2L));
-    assertThat(r.pending, is(1L));
+    assertThat(r.loaded(), is(2L));
+    assertThat(r.pending(), is(1L));
     assertThat(
         DB.column("SELECT send_date || ':' || customer_sk FROM dw.fact_traffic ORDER BY 1"),
         contains("2025-01-20:11", "2025-02-03:12"));

@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Count;
@@ -73,23 +70,7 @@ public final class IngestBench {
   }
 
   private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ReadEntity.METRICS, name))
-                    .build())
-            .getCounters()) {
-      // Flink reports committed values only; the Direct runner reports both.
-      try {
-        total += c.getCommitted();
-      } catch (UnsupportedOperationException e) {
-        total += c.getAttempted();
-      }
-    }
-    return total;
+    return ReadEntity.counters(result.metrics(), Entities.SALES).getOrDefault(name, 0L);
   }
 
   /** A deterministic sales file shaped like the generator's (ids, amounts, timestamps). */

@@ -1,10 +1,9 @@
 package io.c360.transforms.ingest;
 
+import io.c360.transforms.common.LocalOutputFile;
 import io.c360.transforms.model.EntitySpec;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /** Writes landing-zone fixtures (CSV, CSV.gz, Parquet) and knows where each record starts. */
 final class IngestFixtures {
@@ -194,64 +191,5 @@ final class IngestFixtures {
       }
     }
     return file;
-  }
-
-  /** A Parquet {@link OutputFile} on a local path, without Hadoop's FileSystem. */
-  static final class LocalOutputFile implements OutputFile {
-    private final Path path;
-
-    LocalOutputFile(Path path) {
-      this.path = path;
-    }
-
-    @Override
-    public PositionOutputStream create(long blockSizeHint) throws IOException {
-      OutputStream out = new BufferedOutputStream(Files.newOutputStream(path));
-      return new PositionOutputStream() {
-        private long pos;
-
-        @Override
-        public long getPos() {
-          return pos;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-          out.write(b);
-          pos++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-          pos += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-          out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-          out.close();
-        }
-      };
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-      return create(blockSizeHint);
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
-    }
   }
 }

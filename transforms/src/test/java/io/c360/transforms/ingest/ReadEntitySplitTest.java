@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,17 +52,7 @@ class ReadEntitySplitTest implements Serializable {
     PipelineResult result = p.run();
     result.waitUntilFinish();
 
-    long ranges = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ReadEntity.METRICS, "csv_ranges"))
-                    .build())
-            .getCounters()) {
-      ranges += c.getAttempted();
-    }
+    long ranges = ReadEntity.counters(result.metrics(), SALES).get("csv_ranges");
     assertThat(ranges, greaterThan(60L));
   }
 }

@@ -19,7 +19,8 @@ class MartRowCoderTest {
       MartRow.of(MartTable.CUSTOMER_YTD_SPENDING, D, "C1", new BigDecimal("12.5000")),
       MartRow.of(MartTable.CUSTOMER_DAYS_SINCE_LAST_PURCHASE, D, "C2", null, null),
       MartRow.of(MartTable.CUSTOMER_DAYS_SINCE_LAST_PURCHASE, D, "C3", D.minusDays(4), 4),
-      MartRow.of(MartTable.DAILY_SALES, D, D, new BigDecimal("-1.0000"), 3L, 2L, 7L),
+      MartRow.of(
+          MartTable.DAILY_SALES, D, D, new BigDecimal("-1.0000"), 3L, 2L, new BigDecimal("7")),
       MartRow.of(
           MartTable.SEGMENT_CHANGES_12M,
           D,
@@ -50,7 +51,7 @@ class MartRowCoderTest {
         registry.getCoder(CustomerFigures.class),
         org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerFiguresCoder.class));
     org.hamcrest.MatcherAssert.assertThat(
-        registry.getCoder(ComputeMarts.CustomerWindow.class),
+        registry.getCoder(RankingMarts.CustomerWindow.class),
         org.hamcrest.Matchers.instanceOf(KpiCoders.CustomerWindowCoder.class));
     CoderProperties.coderDecodeEncodeEqual(
         KpiCoders.CustomerVersionCoder.of(),
@@ -84,6 +85,69 @@ class MartRowCoderTest {
             1L));
     CoderProperties.coderDecodeEncodeEqual(
         KpiCoders.CustomerWindowCoder.of(),
-        new ComputeMarts.CustomerWindow("C1", new BigDecimal("3.2500"), true));
+        new RankingMarts.CustomerWindow("C1", new BigDecimal("3.2500"), true));
+  }
+
+  @Test
+  void aRowMustFitItsMartsRecord() {
+    // a Long where the record has numeric (units, sql/V63), a null in a NOT NULL column, one
+    // value too few: each fails where the row is made, naming the column
+    IllegalArgumentException wrongType =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> MartRow.of(MartTable.DAILY_SALES, D, D, BigDecimal.ONE, 3L, 2L, 7L));
+    org.hamcrest.MatcherAssert.assertThat(
+        wrongType.getMessage(), org.hamcrest.Matchers.containsString("daily_sales.units"));
+    IllegalArgumentException nullKey =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> MartRow.of(MartTable.CUSTOMER_YTD_SPENDING, D, null, BigDecimal.ONE));
+    org.hamcrest.MatcherAssert.assertThat(
+        nullKey.getMessage(),
+        org.hamcrest.Matchers.containsString("customer_ytd_spending.customer_id"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> MartRow.of(MartTable.CUSTOMER_YTD_SPENDING, D, "C1"));
+  }
+
+  @Test
+  void aRowIsABeamRowOfItsRecordAndItsPayloadNamesEveryColumn() {
+    MartRow r =
+        MartRow.of(
+            MartTable.SEGMENT_CHANGES_12M,
+            D,
+            "C1",
+            D,
+            Instant.parse("2025-03-31T22:00:00.123456Z"),
+            null,
+            "SMB");
+    org.apache.beam.sdk.values.Row row = r.toRow();
+    org.hamcrest.MatcherAssert.assertThat(
+        row.getSchema(), org.hamcrest.Matchers.equalTo(MartTable.SEGMENT_CHANGES_12M.schema()));
+    org.hamcrest.MatcherAssert.assertThat(
+        row.getLogicalTypeValue("changed_at", Instant.class),
+        org.hamcrest.Matchers.equalTo(Instant.parse("2025-03-31T22:00:00.123456Z")));
+    org.hamcrest.MatcherAssert.assertThat(
+        r.toJson(),
+        org.hamcrest.Matchers.equalTo(
+            "{\"as_of\":\"2025-04-01\",\"customer_id\":\"C1\",\"change_date\":\"2025-04-01\","
+                + "\"changed_at\":\"2025-03-31T22:00:00.123456Z\",\"old_segment\":null,"
+                + "\"new_segment\":\"SMB\"}"));
+    MartRow sales =
+        MartRow.of(
+            MartTable.PRODUCT_PERFORMANCE,
+            D,
+            "P1",
+            "Books",
+            new BigDecimal("2.0000"),
+            new BigDecimal("18446744073709551614"),
+            2L);
+    org.hamcrest.MatcherAssert.assertThat(
+        sales.toJson(),
+        org.hamcrest.Matchers.equalTo(
+            "{\"as_of\":\"2025-04-01\",\"product_id\":\"P1\",\"category\":\"Books\","
+                + "\"revenue\":2.0000,\"units\":18446744073709551614,\"orders\":2}"));
+    org.hamcrest.MatcherAssert.assertThat(
+        sales.toRow().getDecimal("units"),
+        org.hamcrest.Matchers.equalTo(new BigDecimal("18446744073709551614")));
   }
 }

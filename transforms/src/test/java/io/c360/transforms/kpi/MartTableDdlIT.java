@@ -5,9 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.testing.TestDatabase;
+import java.math.BigDecimal;
 import java.sql.Connection;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,6 +51,56 @@ class MartTableDdlIT {
             equalTo(key));
       }
     }
+  }
+
+  /**
+   * Each mart record's field types and nullability are the table's: what the staged payload holds
+   * is what jsonb_populate_record reads back, and a row that could not be inserted cannot be made.
+   */
+  @Test
+  void everyMartRecordIsTypedAndNullableAsItsTable() throws Exception {
+    try (Connection c = DB.open()) {
+      for (MartTable t : MartTable.values()) {
+        List<String> expected = new ArrayList<>();
+        for (Schema.Field f : t.schema().getFields()) {
+          expected.add(
+              f.getName()
+                  + " "
+                  + pgType(f.getType())
+                  + (f.getType().getNullable() ? "" : " not null"));
+        }
+        assertThat(
+            t.tableName(),
+            TestDatabase.column(
+                c,
+                "SELECT column_name || ' ' || data_type"
+                    + " || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END"
+                    + " FROM information_schema.columns WHERE table_schema = 'mart'"
+                    + " AND table_name = '"
+                    + t.tableName()
+                    + "' ORDER BY ordinal_position"),
+            equalTo(expected));
+      }
+    }
+  }
+
+  /** The PostgreSQL type (information_schema.columns.data_type) a mart field maps to. */
+  private static String pgType(Schema.FieldType type) {
+    Class<?> java = MartTable.javaType(type);
+    if (java == String.class) {
+      return "text";
+    } else if (java == BigDecimal.class) {
+      return "numeric";
+    } else if (java == Long.class) {
+      return "bigint";
+    } else if (java == Integer.class) {
+      return "integer";
+    } else if (java == LocalDate.class) {
+      return "date";
+    } else if (java == Instant.class) {
+      return "timestamp with time zone";
+    }
+    throw new IllegalArgumentException(type.toString());
   }
 
   @Test

@@ -91,9 +91,9 @@ public final class Scd2MergeBench {
             runner,
             changed,
             ms / 1e3,
-            s.historyRowsRead,
+            s.historyRowsRead(),
             tableRows,
-            100.0 * s.historyRowsRead / tableRows,
+            100.0 * s.historyRowsRead() / tableRows,
             s);
       }
       millis.sort(Long::compare);

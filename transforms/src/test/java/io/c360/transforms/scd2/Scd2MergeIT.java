@@ -179,8 +179,8 @@ class Scd2MergeIT implements Serializable {
             "2024-05-02T00:00:00Z..2024-05-03T12:00:00Z Second run=10",
             "2024-05-03T12:00:00Z..2024-05-10T00:00:00Z Third run=10",
             "2024-05-10T00:00:00Z..open NoTime run=10 current"));
-    assertThat("the repeated Second row makes no version", s.unchangedRows, is(1L));
-    assertThat(s.versionsInserted, is(4L));
+    assertThat("the repeated Second row makes no version", s.unchangedRows(), is(1L));
+    assertThat(s.versionsInserted(), is(4L));
   }
 
   @Test
@@ -215,15 +215,15 @@ class Scd2MergeIT implements Serializable {
         contains(
             "2024-07-01T00:00:00Z..2024-07-05T00:00:00Z Ann run=31 acct=ACC-2",
             "2024-07-05T00:00:00Z..open Bob run=31 current acct=ACC-2"));
-    assertThat("a Type 1 change makes no version", s.versionsInserted, is(0L));
-    assertThat(s.keysAffected, is(1L));
+    assertThat("a Type 1 change makes no version", s.versionsInserted(), is(0L));
+    assertThat(s.keysAffected(), is(1L));
 
     MergeStats none =
         Scd2Pipelines.run(
             Scd2Pipelines.direct(),
             merge(DimensionSpec.CUSTOMER, 32, t("2024-07-12T00:00:00Z")),
             List.of(customer("d.csv", 2, "t1-1", "Bob", null, t("2024-07-12T00:00:00Z"))));
-    assertThat(none.keysAffected, is(0L));
+    assertThat(none.keysAffected(), is(0L));
     assertThat(history("t1-1"), everyItem(containsString("acct=ACC-2")));
   }
 
@@ -250,8 +250,8 @@ class Scd2MergeIT implements Serializable {
       assertThat(
           Scd2Pipelines.dump(c, "staging.dim_customer_history", "customer_id").size(), is(0));
     }
-    assertThat(again.keysAffected, is(0L));
-    assertThat(again.unchangedRows, is(3L));
+    assertThat(again.keysAffected(), is(0L));
+    assertThat(again.unchangedRows(), is(3L));
   }
 
   @Test
@@ -265,13 +265,13 @@ class Scd2MergeIT implements Serializable {
             Scd2Pipelines.direct(),
             merge(DimensionSpec.PRODUCT, 51, t("2024-09-02T00:00:00Z")),
             List.of(product("p-price", "Book", new BigDecimal("12.50000"), null)));
-    assertThat(same.keysAffected, is(0L));
+    assertThat(same.keysAffected(), is(0L));
     MergeStats changed =
         Scd2Pipelines.run(
             Scd2Pipelines.direct(),
             merge(DimensionSpec.PRODUCT, 52, t("2024-09-03T00:00:00Z")),
             List.of(product("p-price", "Book", new BigDecimal("12.51"), null)));
-    assertThat(changed.versionsInserted, is(1L));
+    assertThat(changed.versionsInserted(), is(1L));
     try (Connection c = DB.open();
         Statement st = c.createStatement();
         ResultSet rs =

@@ -81,7 +81,7 @@ class Scd2RunnersIT implements Serializable {
         table = Scd2Pipelines.dump(c, "dw.dim_customer", "customer_sk");
       }
       MergeStats again = run(options, b, rows);
-      assertThat("rerun of " + b + " changes no key", again.keysAffected, is(0L));
+      assertThat("rerun of " + b + " changes no key", again.keysAffected(), is(0L));
       try (Connection c = DB.open()) {
         assertThat(
             "rerun of " + b,

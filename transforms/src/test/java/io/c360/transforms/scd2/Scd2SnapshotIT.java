@@ -80,12 +80,12 @@ class Scd2SnapshotIT implements Serializable {
     run(1, "2024-03-04", Scd2.Mode.SNAPSHOT, List.of(customer("a", "Ann"), customer("b", "Bob")));
 
     MergeStats delta = run(2, "2024-03-05", Scd2.Mode.DELTA, List.of(customer("a", "Ann")));
-    assertThat("delta leaves absent b", delta.keysDeleted, is(0L));
+    assertThat("delta leaves absent b", delta.keysDeleted(), is(0L));
     assertThat(history("b"), contains("2024-03-03T23:00:00Z..open Bob current"));
 
     MergeStats snap = run(3, "2024-03-06", Scd2.Mode.SNAPSHOT, List.of(customer("a", "Ann")));
-    assertThat(snap.keysDeleted, is(1L));
-    assertThat(snap.keysAffected, is(1L));
+    assertThat(snap.keysDeleted(), is(1L));
+    assertThat(snap.keysAffected(), is(1L));
     // runDate 2024-03-06 00:00 in Oslo (UTC+1) is 2024-03-05T23:00Z.
     assertThat(
         history("b"),
@@ -99,7 +99,7 @@ class Scd2SnapshotIT implements Serializable {
       afterDelete = Scd2Pipelines.dump(c, "dw.dim_customer", "customer_sk");
     }
     MergeStats rerun = run(4, "2024-03-06", Scd2.Mode.SNAPSHOT, List.of(customer("a", "Ann")));
-    assertThat("a deleted key is not deleted twice", rerun.keysAffected, is(0L));
+    assertThat("a deleted key is not deleted twice", rerun.keysAffected(), is(0L));
     try (Connection c = DB.open()) {
       assertThat(Scd2Pipelines.dump(c, "dw.dim_customer", "customer_sk"), equalTo(afterDelete));
     }
@@ -110,7 +110,7 @@ class Scd2SnapshotIT implements Serializable {
             "2024-03-08",
             Scd2.Mode.SNAPSHOT,
             List.of(customer("a", "Ann"), customer("b", "Bob")));
-    assertThat(back.keysDeleted, is(0L));
+    assertThat(back.keysDeleted(), is(0L));
     assertThat(
         history("b"),
         contains(
@@ -128,7 +128,7 @@ class Scd2SnapshotIT implements Serializable {
     run(10, "2024-04-01", Scd2.Mode.DELTA, many);
     long live = countLive();
     MergeStats s = run(11, "2024-04-02", Scd2.Mode.SNAPSHOT, List.of());
-    assertThat(s.keysDeleted, is(live));
+    assertThat(s.keysDeleted(), is(live));
     assertThat(countLive(), is(0L));
   }
 

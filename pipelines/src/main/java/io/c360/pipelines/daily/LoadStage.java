@@ -1,54 +1,167 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.clean.CleanRows;
 import io.c360.transforms.common.Names;
 import io.c360.transforms.dedup.Dedup;
-import io.c360.transforms.facts.FactLoadStats;
 import io.c360.transforms.facts.FactSpec;
 import io.c360.transforms.facts.LoadFacts;
-import io.c360.transforms.grouping.ShardedGroupByKey;
+import io.c360.transforms.ingest.Partition;
 import io.c360.transforms.ingest.ReadEntity;
+import io.c360.transforms.jdbc.NamedSql;
+import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
+import io.c360.transforms.jdbc.SqlNames;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import io.c360.transforms.scd2.DimensionSpec;
 import io.c360.transforms.scd2.Scd2;
 import io.c360.transforms.scd2.Type1;
 import io.c360.transforms.scd2.Type1Spec;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.Keys;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Wait;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The load stage of a daily run as one Beam pipeline: for every entity present that day, read → raw
  * landing → clean and validate (rejects to dq.rejected_rows) → dedup → staging; then SCD2 merge of
  * customers and products, Type 1 channels, and — once all dimensions are committed — {@link
  * LoadFacts}, the set-based fact load with pending rows. Files with unknown columns go to
- * dq.file_notices. Every count of the reconciliation is a Beam counter ({@link Tally}), read back
- * by {@link DailyRun}.
+ * dq.file_notices. The reconciliation is read from the transforms' own counters ({@link
+ * Reconciliation}).
+ *
+ * <pre>{@code
+ * LoadStage.Landing landing = LoadStage.landing(options.getInput(), runDate, out, e -> {});
+ * LoadStage.Result load = LoadStage.run(options, ctx, wh, landing, out);
+ * load.counts().get("sales").reconciles();
+ * }</pre>
  */
-public final class LoadPipeline {
-  private LoadPipeline() {}
+public final class LoadStage {
+  private LoadStage() {}
+
+  /** The day's landing: the entities with a folder for the date, and those without one. */
+  public record Landing(List<EntitySpec> present, List<EntitySpec> skipped) {}
+
+  /**
+   * What the load did: every entity's counts (skipped ones too), the files' unknown-column notices,
+   * the run's rejects per entity and rule, the warehouse's dimension and fact figures after it, and
+   * the time it took.
+   */
+  public record Result(
+      Map<String, EntityCounts> counts,
+      List<FileNotices> notices,
+      Map<String, Long> rejectsByRule,
+      Map<String, Long> dimensions,
+      Duration took) {}
+
+  /** Staging holds one run per entity: older runs' rows go when a new run starts. */
+  private static final Map<EntitySpec, NamedSql> CLEAR_STAGING = new LinkedHashMap<>();
+
+  static {
+    for (EntitySpec e : Entities.ALL) {
+      CLEAR_STAGING.put(
+          e,
+          NamedSql.parse(
+              "DELETE FROM " + SqlNames.table("staging." + e.name()) + " WHERE run_id <> :run"));
+    }
+  }
+
+  private static final NamedSql REJECTS_BY_RULE =
+      NamedSql.parse(
+          "SELECT entity || ' ' || rule, count(*) FROM dq.rejected_rows WHERE run_id = :run"
+              + " GROUP BY 1 ORDER BY 2 DESC, 1");
+
+  /** The warehouse after the load; fact counts from the KPI state and its log, no history scan. */
+  private static final NamedSql DIMENSIONS =
+      NamedSql.parse(
+          "SELECT 'dim_customer versions written', count(*) FROM dw.dim_customer WHERE run_id = :run"
+              + " UNION ALL SELECT 'dim_customer current', count(*) FROM dw.dim_customer WHERE"
+              + " is_current AND NOT is_deleted UNION ALL SELECT 'dim_product versions written',"
+              + " count(*) FROM dw.dim_product WHERE run_id = :run"
+              + " UNION ALL SELECT 'fact_sales rows', (SELECT coalesce(sum(sales), 0) FROM"
+              + " kpi.sales_day) + (SELECT coalesce(sum(sign), 0) FROM kpi.sales_changes)"
+              + " UNION ALL SELECT 'fact_traffic rows', (SELECT coalesce(sum(rows), 0) FROM"
+              + " kpi.traffic_month) + (SELECT coalesce(sum(sign), 0) FROM"
+              + " kpi.traffic_changes) UNION ALL SELECT"
+              + " 'pending rows waiting', count(*) FROM dq.pending_rows");
+
+  /**
+   * Which entities have a folder for {@code runDate} under {@code input}; prints a line for each
+   * that has none and tells {@code onSkipped} at once, so a run that then fails on an empty folder
+   * still records the entities skipped before it. Fails naming every folder looked at when the root
+   * is missing or the date has none, and naming the folder when one is empty.
+   */
+  public static Landing landing(
+      String input, LocalDate runDate, PrintStream out, Consumer<EntitySpec> onSkipped) {
+    List<EntitySpec> present = new ArrayList<>();
+    List<EntitySpec> skipped = new ArrayList<>();
+    for (Partition part : Partition.ofDate(input, Entities.ALL, runDate)) {
+      EntitySpec e = part.entity();
+      if (part.isAbsent()) {
+        out.printf("  %-9s skipped: no folder %s%n", e.name(), part.folder());
+        skipped.add(e);
+        onSkipped.accept(e);
+      } else {
+        part.requireFiles(); // an empty folder is an error naming it
+        present.add(e);
+      }
+    }
+    return new Landing(present, skipped);
+  }
+
+  /**
+   * Loads the landing's entities in one pipeline of its own and returns what it did. The counts are
+   * returned whether or not they reconcile: {@link Reconciliation#require} is the runner's step.
+   */
+  public static Result run(
+      C360Options options, RunContext ctx, Warehouse wh, Landing landing, PrintStream out)
+      throws Exception {
+    clearStaging(wh, ctx.runId());
+    out.printf("  loading %s ...%n", landing.present().stream().map(EntitySpec::name).toList());
+    Instant t0 = Instant.now();
+    options.setJobName(Stages.jobName("load", ctx.runDate(), ctx.runId()));
+    Pipeline p = Pipeline.create(options);
+    setup(
+        p,
+        ctx,
+        landing.present(),
+        options.getInput(),
+        options.getCsvDelimiter().charAt(0),
+        options.getKeepRaw(),
+        options.getCustomersMode() == C360Options.CustomersMode.snapshot
+            ? Scd2.Mode.SNAPSHOT
+            : Scd2.Mode.DELTA);
+    PipelineResult result = Stages.runToEnd(p, "load", out);
+    analyzeStaging(wh);
+    Duration took = Duration.between(t0, Instant.now());
+    Map<String, EntityCounts> counts = Reconciliation.of(result.metrics(), landing.present());
+    try (Connection c = wh.open()) {
+      return new Result(
+          counts,
+          FileNotices.ofRun(c, ctx.runId()),
+          figures(c, REJECTS_BY_RULE, ctx.runId()),
+          figures(c, DIMENSIONS, ctx.runId()),
+          took);
+    }
+  }
 
   /** Wires the stage into {@code p}; {@code entities} are those whose dt folder exists. */
   public static void setup(
@@ -93,12 +206,6 @@ public final class LoadPipeline {
                 .withConstant("dt", ctx.runDate())
                 .withConflictColumns("run_id", "source_file", "line_no"));
       }
-      Tally.count(rows, "Count" + n + "Read", e.name(), "read");
-      Tally.count(
-          distinctRows(unreadable, "Distinct" + n + "Unreadable"),
-          "Count" + n + "Unreadable",
-          e.name(),
-          "read");
 
       PCollectionTuple cleaned =
           rows.apply(
@@ -108,17 +215,9 @@ public final class LoadPipeline {
               .and(cleaned.get(CleanRows.REJECTED))
               .apply("Flatten" + n + "Rejects", Flatten.pCollections());
       rejects.add(entityRejects);
-      Tally.count(
-          distinctRows(entityRejects, "Distinct" + n + "Quarantined"),
-          "Count" + n + "Quarantined",
-          e.name(),
-          "quarantined");
 
       PCollectionTuple deduped = cleaned.get(CleanRows.CLEAN).apply("Dedup" + n, Dedup.of(e));
-      Tally.count(
-          deduped.get(Dedup.DROPPED), "Count" + n + "Deduplicated", e.name(), "deduplicated");
       PCollection<Row> kept = deduped.get(Dedup.KEPT);
-      Tally.count(kept, "Count" + n + "Staged", e.name(), "staged");
 
       PCollection<Long> stagedWrite =
           kept.apply(
@@ -143,15 +242,13 @@ public final class LoadPipeline {
             afterAllRead(kept, "Products", allRead)
                 .apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
       } else if (e == Entities.CHANNELS) {
-        PCollection<Long> changed =
+        dimensionsDone.add(
             afterAllRead(stagedWrite, "Channels", allRead)
                 .apply(
                     "UpsertDimChannel",
                     Type1.upsert(Type1Spec.CHANNEL)
                         .withConnection(ctx.pg())
-                        .withRunId(ctx.runId()));
-        changed.apply("CountChannelsChanged", ParDo.of(new CountChannelsChanged()));
-        dimensionsDone.add(changed);
+                        .withRunId(ctx.runId())));
       } else {
         dimensionsDone.add(stagedWrite);
       }
@@ -190,14 +287,12 @@ public final class LoadPipeline {
     if (!allRead.isEmpty()) {
       committed = committed.apply("WaitForAllReads", Wait.on(allRead));
     }
-    committed
-        .apply(
-            "LoadSalesAndTraffic",
-            LoadFacts.of(FactSpec.SALES, FactSpec.TRAFFIC)
-                .withConnection(ctx.pg())
-                .withRunId(ctx.runId())
-                .withTimezone(ctx.zone()))
-        .apply("CountFacts", ParDo.of(new CountFacts()));
+    committed.apply(
+        "LoadSalesAndTraffic",
+        LoadFacts.of(FactSpec.SALES, FactSpec.TRAFFIC)
+            .withConnection(ctx.pg())
+            .withRunId(ctx.runId())
+            .withTimezone(ctx.zone()));
   }
 
   /** {@code rows}, released only once every file of the day has been read. */
@@ -216,43 +311,43 @@ public final class LoadPipeline {
         .withMode(mode);
   }
 
-  /** One element per distinct (source_file, line_no): a row rejected by two rules counts once. */
-  private static PCollection<String> distinctRows(PCollection<Row> rejects, String name) {
-    return rejects
-        .apply(
-            name + "Keys",
-            MapElements.into(
-                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
-                .via(
-                    r ->
-                        KV.of(
-                            r.getString(EntitySpec.SOURCE_FILE) + "\n" + r.getInt64("line_no"), 1)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()))
-        // not Distinct.create(): on the Direct runner that is one bundle per rejected row
-        .apply(name, ShardedGroupByKey.<Integer>create())
-        .apply(name + "Once", Keys.create());
-  }
-
-  /** The fact loads' counts into the run's reconciliation counters ("c360", "sales.loaded", …). */
-  static final class CountFacts extends DoFn<FactLoadStats, Void> {
-    @ProcessElement
-    public void process(@Element FactLoadStats s) {
-      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "loaded")).inc(s.loaded);
-      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "pending")).inc(s.pending);
-      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "resolved")).inc(s.resolved);
-      Metrics.counter(Tally.NAMESPACE, Tally.counterName(s.fact, "still_pending"))
-          .inc(s.stillPending);
+  private static void clearStaging(Warehouse wh, long runId) throws Exception {
+    try (Connection c = wh.open()) {
+      for (NamedSql delete : CLEAR_STAGING.values()) {
+        try (PreparedStatement ps = delete.prepare(c, Map.of("run", runId))) {
+          ps.executeUpdate();
+        }
+      }
     }
   }
 
-  /** Members of dw.dim_channel inserted or changed, into "c360", "channels.changed". */
-  static final class CountChannelsChanged extends DoFn<Long, Void> {
-    private final Counter changed =
-        Metrics.counter(Tally.NAMESPACE, Tally.counterName(Entities.CHANNELS.name(), "changed"));
-
-    @ProcessElement
-    public void process(@Element Long n) {
-      changed.inc(n);
+  /**
+   * Fresh planner statistics for the checks over the dimensions' staging rows: autovacuum analyzes
+   * the freshly replaced tables only later, and with the previous run's statistics PostgreSQL
+   * planned a check as a loop over "one row" that took minutes on 20,000. Sales and traffic staging
+   * are analyzed by {@link LoadFacts} inside the load, before it reads them, and nothing writes
+   * them after that.
+   */
+  private static void analyzeStaging(Warehouse wh) throws Exception {
+    try (Connection c = wh.open()) {
+      for (EntitySpec e : Entities.ALL) {
+        if (e != Entities.SALES && e != Entities.TRAFFIC) {
+          PgConnection.analyzeStaging(c, e.name());
+        }
+      }
     }
+  }
+
+  /** Label → count, in the query's order, of a query of the run {@code :run}. */
+  private static Map<String, Long> figures(Connection c, NamedSql query, long runId)
+      throws Exception {
+    Map<String, Long> m = new LinkedHashMap<>();
+    try (PreparedStatement ps = query.prepare(c, Map.of("run", runId));
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        m.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return m;
   }
 }
