@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       MigrateCommand.class,
       QueryCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class C360 implements Runnable {

@@ -1,5 +1,6 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.report.RunReport;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -98,6 +99,14 @@ public interface C360Options extends PipelineOptions {
   Boolean getWaitForLock();
 
   void setWaitForLock(Boolean value);
+
+  @Description(
+      "Folder the run's HTML report is written to, as c360-run-<id>-<runDate>.html and"
+          + " latest.html (empty: no report).")
+  @Default.String(RunReport.DEFAULT_DIR)
+  String getReportDir();
+
+  void setReportDir(String value);
 
   /** How the customers file of a day is read. */
   enum CustomersMode {

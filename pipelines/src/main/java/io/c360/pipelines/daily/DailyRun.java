@@ -58,6 +58,7 @@ public final class DailyRun {
           "c360 run %d: runDate %s, asOf %s, runner %s, input %s%n",
           runId, runDate, asOf, runner, options.getInput());
       RunSummary.Builder summary = RunSummary.builder(runId, runDate, asOf, runner, started);
+      summary.reportDir(options.getReportDir()); // written and named as the summary prints
       try {
         LoadStage.Landing landing =
             LoadStage.landing(options.getInput(), runDate, out, e -> summary.skipped(e.name()));

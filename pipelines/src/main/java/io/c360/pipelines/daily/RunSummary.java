@@ -1,7 +1,10 @@
 package io.c360.pipelines.daily;
 
 import io.c360.pipelines.db.Warehouse;
+import io.c360.pipelines.report.RunReport;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +19,7 @@ public final class RunSummary {
   private final Instant ended;
   private final String status;
   private final String message;
+  private Path report;
 
   private RunSummary(Builder b, Instant ended, String status, String message) {
     this.b = b;
@@ -39,6 +43,11 @@ public final class RunSummary {
 
   public String message() {
     return message;
+  }
+
+  /** The run's HTML report, once {@link #print} wrote it; null without --reportDir. */
+  public Path report() {
+    return report;
   }
 
   public int exitCode() {
@@ -83,7 +92,23 @@ public final class RunSummary {
     return m;
   }
 
+  /**
+   * Writes the run's HTML report (when the run has a report folder) and prints the summary, which
+   * ends with the report's path. Called once the run's outcome is recorded, as the report reads it
+   * back from {@code ops.pipeline_runs}. A report that cannot be written is a line of the summary,
+   * not a failure of the run.
+   */
   public void print(PrintStream out, Warehouse wh) {
+    String reportLine = null;
+    if (b.reportDir != null) {
+      try (Connection c = wh.open()) {
+        report = RunReport.write(c, b.runId, b.reportDir);
+        reportLine = "report: " + report;
+      } catch (Exception e) {
+        reportLine = "report: not written: " + e.getMessage();
+      }
+    }
+
     Duration took = Duration.between(b.started, ended);
     out.println();
     out.printf(
@@ -131,6 +156,9 @@ public final class RunSummary {
     }
     b.stages.forEach((k, v) -> out.printf("stage %-6s %.1f s%n", k, v.toMillis() / 1000.0));
     out.println("warehouse: " + wh.describe());
+    if (reportLine != null) {
+      out.println(reportLine);
+    }
   }
 
   /** Collects a run's figures as it goes. */
@@ -147,6 +175,7 @@ public final class RunSummary {
     private Map<String, Long> rejects = Map.of();
     private Map<String, Long> dimensions = Map.of();
     private Checks.Outcome checks;
+    private Path reportDir;
 
     private Builder(long runId, LocalDate runDate, LocalDate asOf, String runner, Instant started) {
       this.runId = runId;
@@ -183,6 +212,12 @@ public final class RunSummary {
 
     public Builder dimensions(Map<String, Long> m) {
       dimensions = m;
+      return this;
+    }
+
+    /** The folder the run's HTML report goes to; null or blank: no report. */
+    public Builder reportDir(String dir) {
+      reportDir = dir == null || dir.isBlank() ? null : Path.of(dir);
       return this;
     }
 

@@ -37,7 +37,8 @@ class CliIT {
   void helpListsEverySubCommand() {
     Result r = run("--help");
     assertThat(r.code(), is(0));
-    for (String sub : new String[] {"demo", "run", "backfill", "generate", "migrate", "query"}) {
+    for (String sub :
+        new String[] {"demo", "run", "backfill", "generate", "migrate", "query", "report"}) {
       assertThat(r.out(), containsString(sub));
     }
   }
@@ -56,7 +57,8 @@ class CliIT {
           "--customersMode",
           "--csvDelimiter",
           "--dbUser",
-          "--jdbcPasswordSecret"
+          "--jdbcPasswordSecret",
+          "--reportDir"
         }) {
       assertThat(r.out(), containsString(opt));
     }
