@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -487,21 +488,55 @@ class ReportIT {
         name + " is a PNG", head.length > 1000 && head[1] == 'P' && head[2] == 'N', is(true));
   }
 
-  /** The browser: $C360_CHROMIUM, else chromium on the PATH (Debian's package). */
-  private static String browser() {
+  /**
+   * The browser: $C360_CHROMIUM, else chromium on the PATH (Debian's package), else the test
+   * installs Debian's package itself (apt-get, as root or through {@code sudo -n}), as the other
+   * ITs start their PostgreSQL, S3 server and Flink cluster: {@code mvn -B verify} needs nothing
+   * set up beforehand.
+   */
+  private static synchronized String browser() throws Exception {
     String configured = System.getenv("C360_CHROMIUM");
     if (configured != null && !configured.isBlank()) {
       return configured;
     }
+    Optional<String> found = onPath();
+    if (found.isEmpty()) {
+      boolean root = "root".equals(System.getProperty("user.name"));
+      List<String> sudo = root ? List.of() : List.of("sudo", "-n");
+      Path log = tmp.resolve("apt-get.log");
+      for (List<String> step :
+          List.of(List.of("apt-get", "update"), List.of("apt-get", "install", "-y", "chromium"))) {
+        List<String> cmd = new ArrayList<>(sudo);
+        cmd.addAll(step);
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        assertThat(
+            "no chromium on the PATH and `"
+                + String.join(" ", cmd)
+                + "` failed, see "
+                + log
+                + " (install Debian's chromium, or set C360_CHROMIUM)",
+            p.waitFor(15, TimeUnit.MINUTES) && p.exitValue() == 0,
+            is(true));
+      }
+      found = onPath();
+    }
+    return found.orElseThrow(
+        () -> new AssertionError("apt-get installed chromium, but it is not on the PATH"));
+  }
+
+  private static Optional<String> onPath() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       for (String name : new String[] {"chromium", "chromium-browser"}) {
         if (Files.isExecutable(Path.of(dir, name))) {
-          return Path.of(dir, name).toString();
+          return Optional.of(Path.of(dir, name).toString());
         }
       }
     }
-    throw new AssertionError(
-        "no chromium on the PATH: apt-get install chromium (.ci/run does), or set C360_CHROMIUM");
+    return Optional.empty();
   }
 
   // ---- reading the dumped DOM and the warehouse ----
