@@ -1,5 +1,10 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.checks.CheckFile;
+import io.c360.pipelines.checks.CheckFileException;
+import io.c360.pipelines.checks.CheckRunner;
+import io.c360.pipelines.checks.EntityLoad;
+import io.c360.pipelines.checks.Outcome;
 import io.c360.pipelines.db.Migrations;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.ingest.IngestException;
@@ -71,6 +76,7 @@ public final class DailyRun {
       throws Exception {
     Instant started = Instant.now();
     validate(options);
+    CheckFile checkFile = checkFile(options);
     LocalDate runDate = LocalDate.parse(options.getRunDate());
     LocalDate asOf = options.getAsOf() == null ? runDate : LocalDate.parse(options.getAsOf());
     ZoneId zone = ZoneId.of(options.getTimezone());
@@ -81,7 +87,9 @@ public final class DailyRun {
     try (RunRecorder recorder = RunRecorder.lock(wh.connection(), options.getWaitForLock())) {
       String runner = options.getRunner().getSimpleName();
       long runId = recorder.start("daily", runDate, asOf, runner, optionsMap(options));
-      RunContext ctx = new RunContext(runId, runDate, asOf, zone, wh.connection());
+      RunContext ctx =
+          new RunContext(runId, runDate, asOf, zone, wh.connection())
+              .withAcceptedValues(checkFile.accepted());
       out.printf(
           "c360 run %d: runDate %s, asOf %s, runner %s, input %s%n",
           runId, runDate, asOf, runner, options.getInput());
@@ -131,16 +139,15 @@ public final class DailyRun {
                 .filter(c -> !c.reconciles())
                 .map(EntityCounts::entity)
                 .toList();
-        if (!broken.isEmpty()) {
+        recorder.checkHeld("checks");
+        Outcome checks = runChecks(wh, ctx, checkFile, counts);
+        summary.checks(checks);
+        if (!broken.isEmpty()) { // recorded by the reconciliation checks first
           throw new IllegalStateException(
               "counts do not reconcile for "
                   + broken
                   + ": read ≠ loaded + quarantined + deduplicated + pending");
         }
-
-        recorder.checkHeld("checks");
-        Checks.Outcome checks = Checks.run(wh, ctx, counts);
-        summary.checks(checks);
         if (checks.hasFailedErrors()) {
           throw new IllegalStateException(
               "data-quality check failed, marts not replaced: " + checks.firstErrorMessage());
@@ -223,6 +230,28 @@ public final class DailyRun {
       ReadEntity.of(Entities.SALES).withCsvDelimiter(delimiter.charAt(0));
     } catch (IllegalArgumentException e) {
       throw new InvalidOptionsException("--" + e.getMessage(), e);
+    }
+    checkFile(options);
+  }
+
+  /** The run's checks file (--checks, else the defaults), its errors naming file and line. */
+  static CheckFile checkFile(C360Options options) {
+    try {
+      return CheckFile.load(options.getChecks());
+    } catch (CheckFileException e) {
+      throw new InvalidOptionsException("--checks: " + e.getMessage(), e);
+    }
+  }
+
+  /** The data-quality checks of the run, after the load and before the marts (SPEC §5). */
+  private static Outcome runChecks(
+      Warehouse wh, RunContext ctx, CheckFile file, Map<String, EntityCounts> counts)
+      throws Exception {
+    Map<String, EntityLoad> loads = new LinkedHashMap<>();
+    counts.forEach((k, v) -> loads.put(k, v.toLoad()));
+    try (Connection c = wh.open()) {
+      return CheckRunner.run(
+          c, file, ctx.runId(), ctx.runDateStart().plus(Duration.ofDays(1)), loads);
     }
   }
 
