@@ -151,3 +151,19 @@ $$;
 
 -- SECURITY INVOKER (the default): a caller reads only what its own grants allow, so the default
 -- EXECUTE for PUBLIC gives nobody more (the partner role has no USAGE on dq).
+
+-- customer_360 follows the declared categories (SPEC §1): the amount per category of the run's
+-- list, as {"<category>": amount}; the seven amount columns stay for the SPEC's default list (0
+-- for a category a checks file leaves out).
+ALTER TABLE mart.customer_360 ADD COLUMN category_amounts jsonb NOT NULL DEFAULT '{}'::jsonb;
+
+-- the partner sees them too: amounts carry no PII (same view as V60, one column added at the end)
+CREATE OR REPLACE VIEW share.customer_360 AS
+SELECT m.as_of, share.hash_with(k.key, m.customer_id) AS customer_key,
+       share.hash_with(k.key, m.name) AS name_hash, share.mask_email(m.email) AS email_masked,
+       m.city, m.country, m.segment, m.industry, m.first_purchase_date, m.last_purchase_date,
+       m.orders, m.lifetime_revenue, m.avg_order_value, m.apps_and_games_amount, m.beauty_amount,
+       m.books_amount, m.clothing_shoes_and_accessories_amount, m.kitchen_amount,
+       m.movies_and_tv_amount, m.sports_fitness_and_outdoors_amount, m.customer_type, m.churn_risk,
+       m.category_amounts
+FROM mart.customer_360 m LEFT JOIN (SELECT key FROM ops.share_key LIMIT 1) k ON true;

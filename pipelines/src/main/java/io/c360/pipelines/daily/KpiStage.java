@@ -8,6 +8,6 @@ final class KpiStage {
   private KpiStage() {}
 
   static void setup(Pipeline p, RunContext ctx) {
-    Marts.computeAndReplace(p, ctx.pg(), ctx.asOf(), ctx.zone());
+    Marts.computeAndReplace(p, ctx.pg(), ctx.asOf(), ctx.zone(), ctx.categories());
   }
 }

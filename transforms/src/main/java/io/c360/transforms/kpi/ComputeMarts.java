@@ -10,7 +10,9 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -76,12 +78,12 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
   static final String UNKNOWN = "Unknown";
 
-  /** The accepted categories of the entity model: one customer_360 amount column each. */
-  static final List<String> CATEGORIES = Entities.CATEGORIES;
-
   abstract LocalDate asOf();
 
   abstract ZoneId timezone();
+
+  /** The declared categories (SPEC §1): customer_360 has one amount for each. */
+  abstract List<String> categories();
 
   abstract Builder toBuilder();
 
@@ -91,6 +93,8 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
     abstract Builder setTimezone(ZoneId tz);
 
+    abstract Builder setCategories(List<String> categories);
+
     abstract ComputeMarts build();
   }
 
@@ -98,7 +102,19 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     if (asOf == null) {
       throw new IllegalArgumentException("asOf can not be null");
     }
-    return new AutoValue_ComputeMarts.Builder().setAsOf(asOf).setTimezone(ZoneId.of("UTC")).build();
+    return new AutoValue_ComputeMarts.Builder()
+        .setAsOf(asOf)
+        .setTimezone(ZoneId.of("UTC"))
+        .setCategories(Entities.CATEGORIES)
+        .build();
+  }
+
+  /** The run's accepted categories (a checks file may replace the model's list). */
+  public ComputeMarts withCategories(List<String> categories) {
+    if (categories == null || categories.isEmpty()) {
+      throw new IllegalArgumentException("categories can not be empty");
+    }
+    return toBuilder().setCategories(List.copyOf(categories)).build();
   }
 
   public ComputeMarts withTimezone(ZoneId tz) {
@@ -139,7 +155,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
             .apply("JoinFiguresToCustomers", ShardedCoGroupByKey.create())
             .apply(
                 "CustomerMarts",
-                ParDo.of(new CustomerFn(d, timezone()))
+                ParDo.of(new CustomerFn(d, timezone(), categories()))
                     .withOutputTags(
                         CustomerFn.ROWS,
                         TupleTagList.of(CustomerFn.WINDOW).and(CustomerFn.SEGMENT)));
@@ -215,11 +231,13 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
     private final LocalDate asOf;
     private final ZoneId tz;
+    private final List<String> categories;
     private final Counter customersOut = Metrics.counter("c360.kpi", "customers");
 
-    CustomerFn(LocalDate asOf, ZoneId tz) {
+    CustomerFn(LocalDate asOf, ZoneId tz, List<String> categories) {
       this.asOf = asOf;
       this.tz = tz;
+      this.categories = categories;
     }
 
     @ProcessElement
@@ -257,8 +275,9 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       long sales12m = 0;
       BigDecimal[] months = new BigDecimal[12];
       java.util.Arrays.fill(months, BigDecimal.ZERO);
-      BigDecimal[] byCategory = new BigDecimal[CATEGORIES.size()];
-      java.util.Arrays.fill(byCategory, BigDecimal.ZERO);
+      // declared order; a category no product of the customer's sales had is 0
+      Map<String, BigDecimal> byCategory = new LinkedHashMap<>();
+      categories.forEach(c -> byCategory.put(c, BigDecimal.ZERO));
       LocalDate first = null;
       LocalDate last = null;
       long orders = 0;
@@ -267,8 +286,8 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
         orders = f.orders;
         first = f.firstCompleted;
         last = f.lastCompleted;
-        for (int c = 0; c < CATEGORIES.size(); c++) {
-          byCategory[c] = f.revenueByCategory.getOrDefault(CATEGORIES.get(c), BigDecimal.ZERO);
+        for (Map.Entry<String, BigDecimal> c : byCategory.entrySet()) {
+          c.setValue(f.revenueByCategory.getOrDefault(c.getKey(), BigDecimal.ZERO));
         }
         // the oldest month straddles the window's start: its head days are outside
         LocalDate oldest = p.window12mExclusiveStart().withDayOfMonth(1);
@@ -332,11 +351,14 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
       row.add(orders);
       row.add(KpiMath.round(lifetime, 4));
       row.add(aov);
-      for (BigDecimal c : byCategory) {
-        row.add(KpiMath.round(c, 4));
+      // the SPEC's seven columns carry their category's amount when it is declared, else 0
+      byCategory.replaceAll((c, amount) -> KpiMath.round(amount, 4));
+      for (String c : Entities.CATEGORIES) {
+        row.add(byCategory.getOrDefault(c, KpiMath.round(BigDecimal.ZERO, 4)));
       }
       row.add(customerType);
       row.add(churn);
+      row.add(byCategory);
       out.get(ROWS).output(MartRow.of(MartTable.CUSTOMER_360, asOf, row.toArray()));
 
       if (any12m) {

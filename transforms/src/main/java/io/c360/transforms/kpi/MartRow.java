@@ -6,13 +6,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * One row of a mart for one as_of: the values of {@link MartTable#columns()} in order. Values are
- * String, BigDecimal, Long, Integer, LocalDate, Instant or null.
+ * String, BigDecimal, Long, Integer, LocalDate, Instant, null, or a map of names to BigDecimal
+ * amounts (a jsonb object, e.g. customer_360's amounts per declared category).
  */
 @DefaultCoder(MartRowCoder.class)
 public final class MartRow implements Serializable {
@@ -75,6 +77,8 @@ public final class MartRow implements Serializable {
       Object v = values[i];
       if (v == null) {
         b.append("null");
+      } else if (v instanceof Map<?, ?> m) {
+        appendJsonObject(b, m);
       } else if (v instanceof BigDecimal || v instanceof Long || v instanceof Integer) {
         b.append(text(v));
       } else {
@@ -84,9 +88,28 @@ public final class MartRow implements Serializable {
     return b.append('}').toString();
   }
 
+  private static void appendJsonObject(StringBuilder b, Map<?, ?> m) {
+    b.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!first) {
+        b.append(',');
+      }
+      first = false;
+      appendJsonString(b, String.valueOf(e.getKey()));
+      b.append(':').append(text(e.getValue()));
+    }
+    b.append('}');
+  }
+
   private static String text(@Nullable Object v) {
     if (v == null) {
       return "";
+    }
+    if (v instanceof Map<?, ?> m) {
+      StringBuilder b = new StringBuilder();
+      appendJsonObject(b, m);
+      return b.toString();
     }
     if (v instanceof BigDecimal) {
       return ((BigDecimal) v).toPlainString();

@@ -47,7 +47,8 @@ public enum MartTable {
           "movies_and_tv_amount",
           "sports_fitness_and_outdoors_amount",
           "customer_type",
-          "churn_risk"),
+          "churn_risk",
+          "category_amounts"),
       List.of("customer_id")),
   INDUSTRY_EXPOSURE(
       "industry_exposure", List.of("industry", "revenue", "share", "rank"), List.of("industry")),
