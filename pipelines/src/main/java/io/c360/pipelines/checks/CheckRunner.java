@@ -50,11 +50,16 @@ public final class CheckRunner {
   private static final String SCD2_INTERVALS =
       "SELECT * FROM dq.check_scd2_intervals(:table, :key)";
 
-  /** Rows loaded by the latest earlier succeeded run that read the entity. */
+  /**
+   * Rows loaded by the latest succeeded run of an earlier date that read the entity: a re-run of a
+   * date compares with the day before, as its first run did.
+   */
   private static final String PREVIOUS_LOADED =
       "SELECT (entity_counts -> :entity ->> 'loaded')::bigint FROM ops.pipeline_runs"
-          + " WHERE run_id < :run AND status = 'succeeded' AND pipeline = 'daily'"
-          + " AND entity_counts -> :entity ->> 'status' = 'read' ORDER BY run_id DESC LIMIT 1";
+          + " WHERE run_date < (SELECT run_date FROM ops.pipeline_runs WHERE run_id = :run)"
+          + " AND status = 'succeeded' AND pipeline = 'daily'"
+          + " AND entity_counts -> :entity ->> 'status' = 'read'"
+          + " ORDER BY run_date DESC, run_id DESC LIMIT 1";
 
   private static final String RECORD =
       "INSERT INTO dq.check_results (run_id, check_name, entity, column_name, severity, status,"
