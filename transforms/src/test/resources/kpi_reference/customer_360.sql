@@ -52,7 +52,14 @@ SELECT p.d AS as_of, a.customer_id, c.account_id, c.name, c.email, c.city, c.cou
        round(coalesce(g.c7, 0), 4),
        CASE WHEN g.first_p BETWEEN p.d - 29 AND p.d THEN 'new' ELSE 'returning' END,
        CASE WHEN g.last_p IS NULL OR p.d - g.last_p > 90 THEN 'high'
-            WHEN p.d - g.last_p > 30 THEN 'medium' ELSE 'low' END
+            WHEN p.d - g.last_p > 30 THEN 'medium' ELSE 'low' END,
+       jsonb_build_object('Apps & Games', round(coalesce(g.c1, 0), 4),
+                          'Beauty', round(coalesce(g.c2, 0), 4),
+                          'Books', round(coalesce(g.c3, 0), 4),
+                          'Clothing Shoes & Accessories', round(coalesce(g.c4, 0), 4),
+                          'Kitchen', round(coalesce(g.c5, 0), 4),
+                          'Movies & TV', round(coalesce(g.c6, 0), 4),
+                          'Sports Fitness & Outdoors', round(coalesce(g.c7, 0), 4))
 FROM p CROSS JOIN attrs a
 JOIN dw.dim_customer c ON c.customer_sk = a.sk
 LEFT JOIN agg g ON g.customer_id = a.customer_id

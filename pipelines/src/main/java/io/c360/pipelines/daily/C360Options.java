@@ -94,6 +94,13 @@ public interface C360Options extends PipelineOptions {
   void setKeepRaw(Boolean value);
 
   @Description(
+      "Checks file (YAML) replacing the defaults shipped with c360: accepted values and the"
+          + " data-quality checks, one block per entity and column (README, \"Checks\").")
+  String getChecks();
+
+  void setChecks(String value);
+
+  @Description(
       "If another run holds the warehouse lock: fail at once (false) or wait for it (true).")
   @Default.Boolean(false)
   Boolean getWaitForLock();

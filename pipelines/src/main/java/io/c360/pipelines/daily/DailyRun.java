@@ -1,5 +1,9 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.checks.CheckFile;
+import io.c360.pipelines.checks.CheckRunner;
+import io.c360.pipelines.checks.EntityLoad;
+import io.c360.pipelines.checks.Outcome;
 import io.c360.pipelines.db.Migrations;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.ingest.IngestException;
@@ -7,17 +11,21 @@ import io.c360.transforms.ingest.S3Setup;
 import io.c360.transforms.quality.Quarantine;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * One daily run, in the order of SPEC's data flow: options checked, warehouse migrated, lock taken
- * and run recorded, {@link LoadStage}, reconciliation, {@link Checks}, {@link KpiStage}, then the
- * run's outcome recorded and its summary printed. The stages are functions tests call alone; the
- * work is in the transforms they wire.
+ * and run recorded, {@link LoadStage}, reconciliation and the checks of the run's checks file,
+ * {@link KpiStage}, then the run's outcome recorded and its summary printed. The stages are
+ * functions tests call alone; the work is in the transforms they wire.
  */
 public final class DailyRun {
   private DailyRun() {}
@@ -43,6 +51,7 @@ public final class DailyRun {
       throws Exception {
     Instant started = Instant.now();
     RunOptions.check(options);
+    CheckFile checkFile = RunOptions.checkFile(options);
     LocalDate runDate = LocalDate.parse(options.getRunDate());
     LocalDate asOf = options.getAsOf() == null ? runDate : LocalDate.parse(options.getAsOf());
     RunnerDefaults.apply(options);
@@ -53,7 +62,8 @@ public final class DailyRun {
       String runner = options.getRunner().getSimpleName();
       long runId = recorder.start("daily", runDate, asOf, runner, RunOptions.recorded(options));
       RunContext ctx =
-          new RunContext(runId, runDate, asOf, ZoneId.of(options.getTimezone()), wh.connection());
+          new RunContext(runId, runDate, asOf, ZoneId.of(options.getTimezone()), wh.connection())
+              .withAcceptedValues(checkFile.accepted());
       out.printf(
           "c360 run %d: runDate %s, asOf %s, runner %s, input %s%n",
           runId, runDate, asOf, runner, options.getInput());
@@ -69,11 +79,11 @@ public final class DailyRun {
         summary.notices(load.notices());
         summary.rejectsByRule(load.rejectsByRule());
         summary.dimensions(load.dimensions());
-        Reconciliation.require(load.counts());
 
         recorder.checkHeld("checks");
-        Checks.Outcome checks = Checks.run(wh, ctx, load.counts());
+        Outcome checks = runChecks(wh, ctx, checkFile, load.counts());
         summary.checks(checks);
+        Reconciliation.require(load.counts()); // a mismatch is in dq.check_results first
         if (checks.hasFailedErrors()) {
           throw new IllegalStateException(
               "data-quality check failed, marts not replaced: " + checks.firstErrorMessage());
@@ -111,6 +121,18 @@ public final class DailyRun {
         s.print(out, wh);
         return s;
       }
+    }
+  }
+
+  /** The data-quality checks of the run, after the load and before the marts (SPEC §5). */
+  private static Outcome runChecks(
+      Warehouse wh, RunContext ctx, CheckFile file, Map<String, EntityCounts> counts)
+      throws Exception {
+    Map<String, EntityLoad> loads = new LinkedHashMap<>();
+    counts.forEach((k, v) -> loads.put(k, v.toLoad()));
+    try (Connection c = wh.open()) {
+      return CheckRunner.run(
+          c, file, ctx.runId(), ctx.runDateStart().plus(Duration.ofDays(1)), loads);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.checks.EntityLoad;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +25,12 @@ public record EntityCounts(
 
   public boolean reconciles() {
     return read == loaded + quarantined + deduplicated + pending;
+  }
+
+  /** The counts as the checks read them. */
+  public EntityLoad toLoad() {
+    return new EntityLoad(
+        entity, status.equals(PRESENT), read, loaded, quarantined, deduplicated, pending);
   }
 
   public Map<String, Object> toMap() {

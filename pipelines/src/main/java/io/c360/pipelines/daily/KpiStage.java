@@ -25,6 +25,6 @@ public final class KpiStage {
   }
 
   static void setup(Pipeline p, RunContext ctx) {
-    Marts.computeAndReplace(p, ctx.pg(), ctx.asOf(), ctx.zone());
+    Marts.computeAndReplace(p, ctx.pg(), ctx.asOf(), ctx.zone(), ctx.categories());
   }
 }

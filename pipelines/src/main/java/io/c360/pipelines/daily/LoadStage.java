@@ -209,7 +209,8 @@ public final class LoadStage {
 
       PCollectionTuple cleaned =
           rows.apply(
-              "Clean" + n, CleanRows.of(e).withRunDate(ctx.runDate()).withTimezone(ctx.zone()));
+              "Clean" + n,
+              CleanRows.of(ctx.accepting(e)).withRunDate(ctx.runDate()).withTimezone(ctx.zone()));
       PCollection<Row> entityRejects =
           PCollectionList.of(unreadable)
               .and(cleaned.get(CleanRows.REJECTED))

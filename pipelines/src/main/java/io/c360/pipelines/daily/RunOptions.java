@@ -1,5 +1,7 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.checks.CheckFile;
+import io.c360.pipelines.checks.CheckFileException;
 import io.c360.transforms.ingest.ReadEntity;
 import io.c360.transforms.model.Entities;
 import java.time.DateTimeException;
@@ -52,6 +54,16 @@ public final class RunOptions {
       ReadEntity.of(Entities.SALES).withCsvDelimiter(delimiter.charAt(0));
     } catch (IllegalArgumentException e) {
       throw new InvalidOptionsException("--" + e.getMessage(), e);
+    }
+    checkFile(options);
+  }
+
+  /** The run's checks file (--checks, else the defaults), its errors naming file and line. */
+  static CheckFile checkFile(C360Options options) {
+    try {
+      return CheckFile.load(options.getChecks());
+    } catch (CheckFileException e) {
+      throw new InvalidOptionsException("--checks: " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.c360.pipelines.daily;
 
+import io.c360.pipelines.checks.Outcome;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.pipelines.report.RunReport;
 import java.io.PrintStream;
@@ -62,7 +63,7 @@ public final class RunSummary {
     return b.rejects;
   }
 
-  public Checks.Outcome checks() {
+  public Outcome checks() {
     return b.checks;
   }
 
@@ -174,7 +175,7 @@ public final class RunSummary {
     private List<FileNotices> notices = List.of();
     private Map<String, Long> rejects = Map.of();
     private Map<String, Long> dimensions = Map.of();
-    private Checks.Outcome checks;
+    private Outcome checks;
     private Path reportDir;
 
     private Builder(long runId, LocalDate runDate, LocalDate asOf, String runner, Instant started) {
@@ -221,7 +222,7 @@ public final class RunSummary {
       return this;
     }
 
-    public Builder checks(Checks.Outcome o) {
+    public Builder checks(Outcome o) {
       checks = o;
       return this;
     }

@@ -69,12 +69,12 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
   static final String UNKNOWN = "Unknown";
 
-  /** The accepted categories of the entity model: one customer_360 amount column each. */
-  static final List<String> CATEGORIES = Entities.CATEGORIES;
-
   abstract LocalDate asOf();
 
   abstract ZoneId timezone();
+
+  /** The declared categories (SPEC §1): customer_360 has one amount for each. */
+  abstract List<String> categories();
 
   abstract Builder toBuilder();
 
@@ -84,6 +84,8 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
 
     abstract Builder setTimezone(ZoneId tz);
 
+    abstract Builder setCategories(List<String> categories);
+
     abstract ComputeMarts build();
   }
 
@@ -91,7 +93,19 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
     if (asOf == null) {
       throw new IllegalArgumentException("asOf can not be null");
     }
-    return new AutoValue_ComputeMarts.Builder().setAsOf(asOf).setTimezone(ZoneId.of("UTC")).build();
+    return new AutoValue_ComputeMarts.Builder()
+        .setAsOf(asOf)
+        .setTimezone(ZoneId.of("UTC"))
+        .setCategories(Entities.CATEGORIES)
+        .build();
+  }
+
+  /** The run's accepted categories (a checks file may replace the model's list). */
+  public ComputeMarts withCategories(List<String> categories) {
+    if (categories == null || categories.isEmpty()) {
+      throw new IllegalArgumentException("categories can not be empty");
+    }
+    return toBuilder().setCategories(List.copyOf(categories)).build();
   }
 
   public ComputeMarts withTimezone(ZoneId tz) {
@@ -132,7 +146,7 @@ public abstract class ComputeMarts extends PTransform<PCollectionTuple, PCollect
             .apply("JoinFiguresToCustomers", ShardedCoGroupByKey.create())
             .apply(
                 "CustomerMarts",
-                ParDo.of(new CustomerMarts.CustomerFn(d, timezone()))
+                ParDo.of(new CustomerMarts.CustomerFn(d, timezone(), categories()))
                     .withOutputTags(
                         CustomerMarts.CustomerFn.ROWS,
                         TupleTagList.of(CustomerMarts.CustomerFn.WINDOW)

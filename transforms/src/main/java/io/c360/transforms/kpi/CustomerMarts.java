@@ -1,12 +1,15 @@
 package io.c360.transforms.kpi;
 
+import io.c360.transforms.model.Entities;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -33,11 +36,13 @@ final class CustomerMarts {
 
     private final LocalDate asOf;
     private final ZoneId tz;
+    private final List<String> categories;
     private final Counter customersOut = Metrics.counter("c360.kpi", "customers");
 
-    CustomerFn(LocalDate asOf, ZoneId tz) {
+    CustomerFn(LocalDate asOf, ZoneId tz, List<String> categories) {
       this.asOf = asOf;
       this.tz = tz;
+      this.categories = categories;
     }
 
     @ProcessElement
@@ -76,8 +81,9 @@ final class CustomerMarts {
       long sales12m = 0;
       BigDecimal[] months = new BigDecimal[12];
       java.util.Arrays.fill(months, BigDecimal.ZERO);
-      BigDecimal[] byCategory = new BigDecimal[ComputeMarts.CATEGORIES.size()];
-      java.util.Arrays.fill(byCategory, BigDecimal.ZERO);
+      // declared order; a category no product of the customer's sales had is 0
+      Map<String, BigDecimal> byCategory = new LinkedHashMap<>();
+      categories.forEach(c -> byCategory.put(c, BigDecimal.ZERO));
       LocalDate first = null;
       LocalDate last = null;
       long orders = 0;
@@ -86,9 +92,8 @@ final class CustomerMarts {
         orders = f.orders;
         first = f.firstCompleted;
         last = f.lastCompleted;
-        for (int c = 0; c < ComputeMarts.CATEGORIES.size(); c++) {
-          byCategory[c] =
-              f.revenueByCategory.getOrDefault(ComputeMarts.CATEGORIES.get(c), BigDecimal.ZERO);
+        for (Map.Entry<String, BigDecimal> c : byCategory.entrySet()) {
+          c.setValue(f.revenueByCategory.getOrDefault(c.getKey(), BigDecimal.ZERO));
         }
         // the oldest month straddles the window's start: its head days are outside
         LocalDate oldest = p.window12mExclusiveStart().withDayOfMonth(1);
@@ -152,11 +157,14 @@ final class CustomerMarts {
       row.add(orders);
       row.add(KpiMath.round(lifetime, 4));
       row.add(aov);
-      for (BigDecimal c : byCategory) {
-        row.add(KpiMath.round(c, 4));
+      // the SPEC's seven columns carry their category's amount when it is declared, else 0
+      byCategory.replaceAll((c, amount) -> KpiMath.round(amount, 4));
+      for (String c : Entities.CATEGORIES) {
+        row.add(byCategory.getOrDefault(c, KpiMath.round(BigDecimal.ZERO, 4)));
       }
       row.add(customerType);
       row.add(churn);
+      row.add(byCategory);
       out.get(ROWS).output(MartRow.of(MartTable.CUSTOMER_360, asOf, row.toArray()));
 
       if (any12m) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -15,8 +16,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * One row of a mart for one as_of: the values of {@link MartTable#columns()} in order, each of the
  * Java type its field in {@link MartTable#schema()} has (String, BigDecimal, Long, Integer,
- * LocalDate, Instant), null only where the table allows it. A row that does not fit its record
- * fails where it is made, naming the column, not at the insert.
+ * LocalDate, Instant, or for a map field a map of names to BigDecimal amounts, a jsonb object such
+ * as customer_360's amounts per declared category), null only where the table allows it. A row that
+ * does not fit its record fails where it is made, naming the column, not at the insert.
  */
 @DefaultCoder(MartRowCoder.class)
 public final class MartRow implements Serializable {
@@ -103,6 +105,8 @@ public final class MartRow implements Serializable {
       Object v = values[i];
       if (v == null) {
         b.append("null");
+      } else if (v instanceof Map<?, ?> m) {
+        appendJsonObject(b, m);
       } else if (f.getType().getTypeName().isNumericType()) {
         b.append(text(v));
       } else {
@@ -112,9 +116,28 @@ public final class MartRow implements Serializable {
     return b.append('}').toString();
   }
 
+  private static void appendJsonObject(StringBuilder b, Map<?, ?> m) {
+    b.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!first) {
+        b.append(',');
+      }
+      first = false;
+      appendJsonString(b, String.valueOf(e.getKey()));
+      b.append(':').append(text(e.getValue()));
+    }
+    b.append('}');
+  }
+
   private static String text(@Nullable Object v) {
     if (v == null) {
       return "";
+    }
+    if (v instanceof Map<?, ?> m) {
+      StringBuilder b = new StringBuilder();
+      appendJsonObject(b, m);
+      return b.toString();
     }
     if (v instanceof BigDecimal) {
       return ((BigDecimal) v).toPlainString();

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.CoderException;
@@ -31,6 +33,7 @@ public final class MartRowCoder extends AtomicCoder<MartRow> {
   private static final int DECIMAL = 4;
   private static final int DATE = 5;
   private static final int INSTANT = 6;
+  private static final int AMOUNTS = 7;
 
   public static MartRowCoder of() {
     return INSTANCE;
@@ -85,6 +88,13 @@ public final class MartRowCoder extends AtomicCoder<MartRow> {
       out.write(INSTANT);
       VarLongCoder.of().encode(t.getEpochSecond(), out);
       VarIntCoder.of().encode(t.getNano(), out);
+    } else if (v instanceof Map<?, ?> m) {
+      out.write(AMOUNTS); // in the map's order: customer_360's declared categories
+      VarIntCoder.of().encode(m.size(), out);
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        StringUtf8Coder.of().encode((String) e.getKey(), out);
+        BigDecimalCoder.of().encode((BigDecimal) e.getValue(), out);
+      }
     } else {
       throw new CoderException("unsupported mart value type: " + v.getClass());
     }
@@ -107,6 +117,13 @@ public final class MartRowCoder extends AtomicCoder<MartRow> {
         return LocalDate.ofEpochDay(VarLongCoder.of().decode(in));
       case INSTANT:
         return Instant.ofEpochSecond(VarLongCoder.of().decode(in), VarIntCoder.of().decode(in));
+      case AMOUNTS:
+        int n = VarIntCoder.of().decode(in);
+        Map<String, BigDecimal> m = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+          m.put(StringUtf8Coder.of().decode(in), BigDecimalCoder.of().decode(in));
+        }
+        return m;
       default:
         throw new CoderException("bad mart value tag " + tag);
     }

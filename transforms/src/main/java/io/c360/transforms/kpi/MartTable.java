@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
@@ -238,7 +239,7 @@ public enum MartTable {
     for (String category : Entities.CATEGORIES) {
       r.decimal(categoryAmountColumn(category));
     }
-    return r.text("customer_type").text("churn_risk");
+    return r.text("customer_type").text("churn_risk").amounts("category_amounts");
   }
 
   /** The Java type a value of {@code type} has in a {@link MartRow}. */
@@ -252,6 +253,8 @@ public enum MartTable {
         return Long.class;
       case INT32:
         return Integer.class;
+      case MAP:
+        return Map.class;
       case LOGICAL_TYPE:
         if (SqlTypes.DATE.getIdentifier().equals(type.getLogicalType().getIdentifier())) {
           return LocalDate.class;
@@ -303,6 +306,11 @@ public enum MartTable {
 
     Record timestamp(String name) {
       return add(name, FieldType.logicalType(SqlTypes.TIMESTAMP));
+    }
+
+    /** Amounts by name (a jsonb object in the table), e.g. customer_360's per declared category. */
+    Record amounts(String name) {
+      return add(name, FieldType.map(FieldType.STRING, FieldType.DECIMAL));
     }
 
     private Record add(String name, FieldType type) {

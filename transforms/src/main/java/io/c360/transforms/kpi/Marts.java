@@ -3,6 +3,7 @@ package io.c360.transforms.kpi;
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
+import io.c360.transforms.model.Entities;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,6 +72,8 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
 
   abstract ZoneId timezone();
 
+  abstract List<String> categories();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -81,6 +84,8 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
 
     abstract Builder setTimezone(ZoneId tz);
 
+    abstract Builder setCategories(List<String> categories);
+
     abstract Marts build();
   }
 
@@ -89,7 +94,11 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     if (asOf == null) {
       throw new IllegalArgumentException("asOf can not be null");
     }
-    return new AutoValue_Marts.Builder().setAsOf(asOf).setTimezone(ZoneId.of("UTC")).build();
+    return new AutoValue_Marts.Builder()
+        .setAsOf(asOf)
+        .setTimezone(ZoneId.of("UTC"))
+        .setCategories(Entities.CATEGORIES)
+        .build();
   }
 
   public Marts withConnection(PgConnection pg) {
@@ -107,10 +116,26 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     return toBuilder().setTimezone(tz).build();
   }
 
+  /** The declared categories (SPEC §1): one customer_360 amount each. */
+  public Marts withCategories(List<String> categories) {
+    if (categories == null || categories.isEmpty()) {
+      throw new IllegalArgumentException("categories can not be empty");
+    }
+    return toBuilder().setCategories(List.copyOf(categories)).build();
+  }
+
   /** Wires the whole KPI stage into {@code p}; returns (mart, rows written) after the commit. */
   public static PCollection<KV<String, Long>> computeAndReplace(
       Pipeline p, PgConnection pg, LocalDate asOf, ZoneId tz) {
     return p.apply("ComputeAndReplaceMarts", forAsOf(asOf).withConnection(pg).withTimezone(tz));
+  }
+
+  /** As above, customer_360 following the run's declared categories. */
+  public static PCollection<KV<String, Long>> computeAndReplace(
+      Pipeline p, PgConnection pg, LocalDate asOf, ZoneId tz, List<String> categories) {
+    return p.apply(
+        "ComputeAndReplaceMarts",
+        forAsOf(asOf).withConnection(pg).withTimezone(tz).withCategories(categories));
   }
 
   @Override
@@ -157,7 +182,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     outputs.add(
         PCollectionTuple.of(ComputeMarts.FIGURES, figures)
             .and(ComputeMarts.CUSTOMERS, customers)
-            .apply("CustomerMarts", ComputeMarts.forAsOf(d).withTimezone(timezone())));
+            .apply(
+                "CustomerMarts",
+                ComputeMarts.forAsOf(d).withTimezone(timezone()).withCategories(categories())));
 
     outputs.add(
         asOf.apply(

@@ -67,6 +67,24 @@ public final class Column implements Serializable {
     this.maxLength = maxLength;
   }
 
+  /**
+   * This enumerated column accepting {@code values} instead (a user's checks file, SPEC §1); its
+   * default must stay one of them.
+   */
+  public Column withAcceptedValues(List<String> values) {
+    if (type != ColumnType.ENUM) {
+      throw new IllegalArgumentException(name + " is not an enumerated column");
+    }
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException(name + ": no accepted values");
+    }
+    if (defaultValue != null && !values.contains(defaultValue)) {
+      throw new IllegalArgumentException(
+          name + ": default '" + defaultValue + "' is not one of " + values);
+    }
+    return new Column(name, type, required, values, defaultValue, precision, scale, maxLength);
+  }
+
   public static Column required(String name, ColumnType type) {
     return new Column(name, type, true, List.of());
   }

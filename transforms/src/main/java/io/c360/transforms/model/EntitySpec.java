@@ -46,6 +46,30 @@ public final class EntitySpec implements Serializable {
     this.businessRules = List.copyOf(b.businessRules);
   }
 
+  private EntitySpec(EntitySpec e, List<Column> columns) {
+    this.name = e.name;
+    this.columns = List.copyOf(columns);
+    this.naturalKey = e.naturalKey;
+    this.versionColumn = e.versionColumn;
+    this.relationships = e.relationships;
+    this.derived = e.derived;
+    this.derivations = e.derivations;
+    this.businessRules = e.businessRules;
+  }
+
+  /**
+   * This entity with its enumerated column {@code column} accepting {@code values} (SPEC §1: a
+   * user's checks file may replace any list).
+   */
+  public EntitySpec withAcceptedValues(String column, List<String> values) {
+    Column c =
+        column(column)
+            .orElseThrow(() -> new IllegalArgumentException(name + " has no column " + column));
+    Column replaced = c.withAcceptedValues(values);
+    return new EntitySpec(
+        this, columns.stream().map(x -> x.name().equals(column) ? replaced : x).toList());
+  }
+
   public static Builder builder(String name) {
     return new Builder(name);
   }

@@ -1,5 +1,6 @@
 package io.c360.transforms.kpi;
 
+import io.c360.transforms.model.Entities;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -142,7 +143,7 @@ final class KpiFixture {
   private void buildProducts() {
     for (int i = 1; i <= PRODUCTS; i++) {
       String id = String.format("P%02d", i);
-      String category = ComputeMarts.CATEGORIES.get(i % ComputeMarts.CATEGORIES.size());
+      String category = Entities.CATEGORIES.get(i % Entities.CATEGORIES.size());
       BigDecimal price = BigDecimal.valueOf(500 + rnd.nextInt(20000), 2);
       Instant first = midnight(LocalDate.of(2023, 1, 1));
       if (i == 5) { // category change mid-history

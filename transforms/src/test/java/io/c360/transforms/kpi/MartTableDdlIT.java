@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,6 +96,8 @@ class MartTableDdlIT {
       return "bigint";
     } else if (java == Integer.class) {
       return "integer";
+    } else if (java == Map.class) {
+      return "jsonb";
     } else if (java == LocalDate.class) {
       return "date";
     } else if (java == Instant.class) {
