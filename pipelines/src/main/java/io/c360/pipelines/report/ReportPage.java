@@ -178,8 +178,16 @@ final class ReportPage {
             "threshold",
             "sample keys");
     for (CheckRow c : rows) {
+      // a checks file may declare one kind twice for a column, e.g. a warn and an error threshold
       String k =
-          "check." + c.name() + "|" + c.entity() + "|" + (c.column() == null ? "" : c.column());
+          "check."
+              + c.name()
+              + "|"
+              + c.entity()
+              + "|"
+              + (c.column() == null ? "" : c.column())
+              + "|"
+              + c.severity();
       t.row(
           Table.code(c.name()),
           Table.text(c.entity()),

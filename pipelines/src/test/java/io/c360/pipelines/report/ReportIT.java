@@ -293,13 +293,13 @@ class ReportIT {
           c,
           expected,
           "SELECT 'check.' || check_name || '|' || entity || '|' ||"
-              + " coalesce(column_name, '') || '.failing', failing_rows FROM dq.check_results WHERE run_id = :run",
+              + " coalesce(column_name, '') || '|' || severity || '.failing', failing_rows FROM dq.check_results WHERE run_id = :run",
           run);
       query(
           c,
           expected,
           "SELECT 'check.' || check_name || '|' || entity || '|' ||"
-              + " coalesce(column_name, '') || '.status', status FROM dq.check_results WHERE run_id = :run",
+              + " coalesce(column_name, '') || '|' || severity || '.status', status FROM dq.check_results WHERE run_id = :run",
           run);
       query(
           c,
