@@ -26,7 +26,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The KPI stage's reads of the incremental KPI state ({@code sql/V50}): what each query reads, the
  * calendar bounds it takes, and how its rows become mart rows. Every read is bounded by customers
  * (or products, industries, dates) × the buckets of the windows of SPEC §4, never by the facts of
- * the whole history; the two anomaly reads fetch only the tails of the distributions, by index.
+ * the whole history. Of the anomalies, only the z-score candidates (the tails of each product's
+ * amounts, by index) are read; the IQR outliers are selected into the mart by the replace itself
+ * ({@link SalesMarts#IQR_INSERT_SQL}).
  */
 final class KpiState {
   private KpiState() {}
@@ -303,13 +305,6 @@ final class KpiState {
   static final Bound[] WINDOW_TWICE = {
     Bound.WINDOW_START, Bound.AS_OF, Bound.WINDOW_START, Bound.AS_OF
   };
-
-  /** Revenue sales of the window whose quantity is outside the IQR fences: an index range scan. */
-  static final String IQR_OUTLIERS_SQL =
-      "SELECT transaction_id, product_id, customer_id, quantity, ?::numeric, ?::numeric"
-          + " FROM dw.fact_sales"
-          + " WHERE sales_date > ? AND sales_date <= ? AND status IN ('completed', 'returned')"
-          + " AND (quantity < ? OR quantity > ?)";
 
   /**
    * z-score candidates: per product with at least 10 revenue sales in the window, its moments from

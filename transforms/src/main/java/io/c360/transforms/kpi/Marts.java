@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
@@ -47,6 +48,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Rows are first copied into {@code staging.mart_rows} under a fresh load id (idempotent per row
  * key); after {@code Wait.on} that copy, one transaction deletes {@code mart.* WHERE as_of = D},
  * inserts the staged rows and clears them, so readers see the old or the new marts, never a mix.
+ * The IQR outliers of anomalies are not staged: the same transaction selects them from the facts
+ * with the fences that the Beam histogram combine computed (only the fences cross the wire).
  * History comes from SCD2 versions and facts (sales_date &lt;= D), never from "now", so a re-run
  * for a past D reproduces the marts of that day. Outputs one (mart, rows written) pair per mart
  * once the transaction has committed.
@@ -247,19 +250,12 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                         StringUtf8Coder.of(), KvCoder.of(BigDecimalCoder.of(), VarLongCoder.of()))))
             .apply("SalesHistograms", Combine.globally(new KpiCombines.HistogramOf()));
     outputs.add(histograms.apply("SalesStats", ParDo.of(new SalesMarts.SalesStatsFn(d))));
-    outputs.add(
+    // the IQR outliers never leave PostgreSQL: the replace selects them into mart.anomalies with
+    // these fences (a year of history puts about 6 % of the window's sales outside them)
+    PCollection<List<BigDecimal>> fences =
         histograms
             .apply("IqrFences", ParDo.of(new SalesMarts.FencesFn()))
-            .setCoder(KvCoder.of(BigDecimalCoder.of(), BigDecimalCoder.of()))
-            .apply(
-                "ReadIqrOutliers",
-                JdbcIO.<KV<BigDecimal, BigDecimal>, MartRow>readAll()
-                    .withDataSourceConfiguration(ds)
-                    .withQuery(KpiState.IQR_OUTLIERS_SQL)
-                    .withParameterSetter(new FencesSetter(d))
-                    .withRowMapper(new SalesMarts.IqrMapper(d))
-                    .withCoder(MartRowCoder.of())
-                    .withOutputParallelization(false)));
+            .setCoder(ListCoder.of(BigDecimalCoder.of()));
     outputs.add(
         asOf.apply(
                 "ReadZScoreCandidates",
@@ -290,8 +286,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     .withConstant("as_of", d.toString())
                     .withConflictColumns("load_id", "mart", "row_key"));
 
-    return input
-        .apply("ReplaceTrigger", Create.of(loadId))
+    return fences
+        .apply("WithLoadId", ParDo.of(new WithLoadIdFn(loadId)))
+        .setCoder(REPLACE_CODER)
         .apply("AfterStaging", Wait.on(staged))
         .apply("ReplaceMarts", ParDo.of(new ReplaceFn(pg, d)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
@@ -314,23 +311,21 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
         .withOutputParallelization(false);
   }
 
-  static final class FencesSetter
-      implements JdbcIO.PreparedStatementSetter<KV<BigDecimal, BigDecimal>> {
-    private final LocalDate asOf;
+  /** (load id, IQR fences [lower, upper] or none): what the replace of one load takes. */
+  static final KvCoder<String, List<BigDecimal>> REPLACE_CODER =
+      KvCoder.of(StringUtf8Coder.of(), ListCoder.of(BigDecimalCoder.of()));
 
-    FencesSetter(LocalDate asOf) {
-      this.asOf = asOf;
+  static final class WithLoadIdFn extends DoFn<List<BigDecimal>, KV<String, List<BigDecimal>>> {
+    private final String loadId;
+
+    WithLoadIdFn(String loadId) {
+      this.loadId = loadId;
     }
 
-    @Override
-    public void setParameters(KV<BigDecimal, BigDecimal> fences, PreparedStatement ps)
-        throws Exception {
-      ps.setBigDecimal(1, fences.getKey());
-      ps.setBigDecimal(2, fences.getValue());
-      ps.setObject(3, KpiState.Bound.WINDOW_START.of(asOf));
-      ps.setObject(4, asOf);
-      ps.setBigDecimal(5, fences.getKey());
-      ps.setBigDecimal(6, fences.getValue());
+    @ProcessElement
+    public void process(
+        @Element List<BigDecimal> fences, OutputReceiver<KV<String, List<BigDecimal>>> out) {
+      out.output(KV.of(loadId, fences));
     }
   }
 
@@ -342,8 +337,11 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     }
   }
 
-  /** One transaction: for every mart, delete as_of = D and insert the staged rows. */
-  static final class ReplaceFn extends DoFn<String, KV<String, Long>> {
+  /**
+   * One transaction: for every mart, delete as_of = D and insert the staged rows; anomalies also
+   * gets the IQR outliers of the load's fences, selected server-side.
+   */
+  static final class ReplaceFn extends DoFn<KV<String, List<BigDecimal>>, KV<String, Long>> {
     private final PgConnection pg;
     private final LocalDate asOf;
     private final Counter replaced = Metrics.counter("c360.kpi", "martRowsReplaced");
@@ -354,8 +352,10 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
     }
 
     @ProcessElement
-    public void process(@Element String loadId, OutputReceiver<KV<String, Long>> out)
+    public void process(
+        @Element KV<String, List<BigDecimal>> load, OutputReceiver<KV<String, Long>> out)
         throws SQLException {
+      String loadId = load.getKey();
       java.util.Map<String, Long> written = new java.util.LinkedHashMap<>();
       try (Connection c = pg.open()) {
         c.setAutoCommit(false);
@@ -403,7 +403,11 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
               del.executeUpdate();
               ins.setString(1, loadId);
               ins.setString(2, t.tableName());
-              written.put(t.tableName(), (long) ins.executeUpdate());
+              long n = ins.executeUpdate();
+              if (t == MartTable.ANOMALIES) {
+                n += SalesMarts.insertIqrOutliers(c, asOf, load.getValue());
+              }
+              written.put(t.tableName(), n);
             }
           }
           try (PreparedStatement clear =

@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
@@ -121,41 +120,50 @@ final class SalesMarts {
     }
   }
 
-  /** The IQR fences of the window's quantities, when it has any. */
-  static final class FencesFn extends DoFn<KpiCombines.Histograms, KV<BigDecimal, BigDecimal>> {
+  /**
+   * The IQR fences [lower, upper] of the window's quantities, or none when it has no sales: always
+   * one element, so the replace that takes it runs for every load.
+   */
+  static final class FencesFn extends DoFn<KpiCombines.Histograms, List<BigDecimal>> {
     @ProcessElement
-    public void process(
-        @Element KpiCombines.Histograms h, OutputReceiver<KV<BigDecimal, BigDecimal>> out) {
+    public void process(@Element KpiCombines.Histograms h, OutputReceiver<List<BigDecimal>> out) {
       BigDecimal q1 = KpiMath.percentileCont(h.quantities(), 0.25);
       BigDecimal q3 = KpiMath.percentileCont(h.quantities(), 0.75);
-      if (q1 != null && q3 != null) {
-        BigDecimal[] fences = KpiMath.iqrFences(q1, q3);
-        out.output(KV.of(fences[0], fences[1]));
-      }
+      out.output(q1 == null || q3 == null ? List.of() : List.of(KpiMath.iqrFences(q1, q3)));
     }
   }
 
-  /** An IQR outlier row; the fences are those the query was given. */
-  static final class IqrMapper implements JdbcIO.RowMapper<MartRow> {
-    private final LocalDate asOf;
+  /**
+   * The IQR outliers of the window into mart.anomalies, selected by PostgreSQL inside the replace's
+   * transaction (the rows never cross to the runner): revenue sales of (D − 12 months, D] whose
+   * quantity is outside the fences, with the fences rounded as the mart stores them. Parameters: D,
+   * lower and upper rounded to 6 places, the window's exclusive start, D, lower, upper.
+   */
+  static final String IQR_INSERT_SQL =
+      "INSERT INTO mart.anomalies (as_of, transaction_id, method, product_id, customer_id, value,"
+          + " lower_bound, upper_bound, score)"
+          + " SELECT ?, transaction_id, 'iqr_quantity', product_id, customer_id, quantity, ?, ?,"
+          + " NULL FROM dw.fact_sales"
+          + " WHERE sales_date > ? AND sales_date <= ? AND status IN ('completed', 'returned')"
+          + " AND (quantity < ? OR quantity > ?)";
 
-    IqrMapper(LocalDate asOf) {
-      this.asOf = asOf;
+  /** Inserts D's IQR outliers (see {@link #IQR_INSERT_SQL}); returns the rows inserted. */
+  static long insertIqrOutliers(java.sql.Connection c, LocalDate asOf, List<BigDecimal> fences)
+      throws java.sql.SQLException {
+    if (fences.isEmpty()) {
+      return 0;
     }
-
-    @Override
-    public MartRow mapRow(ResultSet rs) throws Exception {
-      return MartRow.of(
-          MartTable.ANOMALIES,
-          asOf,
-          rs.getString(1),
-          "iqr_quantity",
-          rs.getString(2),
-          rs.getString(3),
-          KpiMath.round(BigDecimal.valueOf(rs.getLong(4)), 4),
-          KpiMath.round(rs.getBigDecimal(5), 6),
-          KpiMath.round(rs.getBigDecimal(6), 6),
-          null);
+    BigDecimal lower = fences.get(0);
+    BigDecimal upper = fences.get(1);
+    try (java.sql.PreparedStatement ps = c.prepareStatement(IQR_INSERT_SQL)) {
+      ps.setObject(1, asOf);
+      ps.setBigDecimal(2, KpiMath.round(lower, 6));
+      ps.setBigDecimal(3, KpiMath.round(upper, 6));
+      ps.setObject(4, KpiState.Bound.WINDOW_START.of(asOf));
+      ps.setObject(5, asOf);
+      ps.setBigDecimal(6, lower);
+      ps.setBigDecimal(7, upper);
+      return ps.executeUpdate();
     }
   }
 

@@ -185,7 +185,10 @@ class KpiMartsIT implements Serializable {
     Map<MartTable, String> before = dumps();
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     // a load id with no staged rows is what a runner retry sees after the commit
-    p.apply("AppliedLoad", Create.of("already-applied-load"))
+    p.apply(
+            "AppliedLoad",
+            Create.of(KV.of("already-applied-load", List.<java.math.BigDecimal>of()))
+                .withCoder(Marts.REPLACE_CODER))
         .apply("ReplayReplace", ParDo.of(new Marts.ReplaceFn(DB.connection(), d)));
     p.run().waitUntilFinish();
     assertThat(dumps(), equalTo(before));
