@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       QueryCommand.class,
       ReportCommand.class,
+      RecommendEvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class C360 implements Runnable {

@@ -159,7 +159,55 @@ public enum MartTable {
           .decimal("revenue_ytd")
           .nullable()
           .decimal("revenue_increase_pct_qoq"),
-      List.of("customer_id", "channel_id"));
+      List.of("customer_id", "channel_id")),
+  // SPEC §8 and §9 (WebMarts, InventoryMarts, NextBestCategory)
+  FUNNEL_DAILY(
+      "funnel_daily",
+      record()
+          .date("event_date")
+          .bigint("sessions")
+          .bigint("product_views")
+          .bigint("add_to_cart")
+          .bigint("checkouts")
+          .bigint("purchases")
+          .nullable()
+          .decimal("view_to_cart_pct")
+          .nullable()
+          .decimal("cart_to_purchase_pct"),
+      List.of("event_date")),
+  CAMPAIGN_PERFORMANCE(
+      "campaign_performance",
+      record()
+          .text("campaign_id")
+          .text("campaign_name")
+          .bigint("sessions")
+          .bigint("customers_reached")
+          .bigint("attributed_orders")
+          .decimal("attributed_revenue")
+          .nullable()
+          .decimal("budget_eur")
+          .nullable()
+          .decimal("roas"),
+      List.of("campaign_id")),
+  INVENTORY_HEALTH(
+      "inventory_health",
+      record()
+          .text("product_id")
+          .nullable()
+          .text("category")
+          .nullable()
+          .decimal("on_hand")
+          .decimal("units_sold_30d")
+          .nullable()
+          .decimal("days_of_cover")
+          .bigint("stockout_shop_days_30d")
+          .nullable()
+          .decimal("turnover_12m"),
+      List.of("product_id")),
+  NEXT_BEST_CATEGORY(
+      "next_best_category",
+      record().text("customer_id").integer("rank").text("category").decimal("score"),
+      List.of("customer_id", "rank"));
 
   private final String tableName;
   private final Schema schema;

@@ -267,6 +267,9 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                     KpiCoders.ZCandidateCoder.of()))
             .apply("ZScoreAmountAnomalies", ParDo.of(new SalesMarts.ZScoreFn(d))));
 
+    // SPEC §8 and §9: web funnel, campaigns, inventory, next best category
+    outputs.add(asOf.apply("CommerceMarts", CommerceMarts.of(ds, d, timezone(), categories())));
+
     PCollection<MartRow> rows =
         PCollectionList.of(outputs)
             .apply("FlattenMarts", Flatten.pCollections())

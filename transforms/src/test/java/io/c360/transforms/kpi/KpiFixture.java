@@ -69,6 +69,7 @@ final class KpiFixture {
     insertProducts(c);
     insertSales(c);
     insertTraffic(c);
+    new WebFixture().populate(c); // SPEC §8: campaigns, web events, inventory
   }
 
   private void buildCustomers() {

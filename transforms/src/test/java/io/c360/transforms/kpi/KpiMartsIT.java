@@ -167,6 +167,89 @@ class KpiMartsIT implements Serializable {
     }
   }
 
+  /** WebFixture's edge cases of SPEC §8 are present, and the marts treat them as the spec says. */
+  @Test
+  void commerceFixtureCoversTheEdgeCases() throws Exception {
+    try (Connection c = DB.open();
+        Statement st = c.createStatement()) {
+      assertThat(
+          "sessions spanning midnight",
+          scalar(
+              st,
+              "SELECT count(*) FROM (SELECT session_id FROM dw.fact_web_events GROUP BY 1"
+                  + " HAVING count(DISTINCT event_date) > 1) x"),
+          greaterThan(0L));
+      assertThat(
+          "anonymous sessions",
+          scalar(st, "SELECT count(*) FROM dw.fact_web_events WHERE customer_id IS NULL"),
+          greaterThan(0L));
+      assertThat(
+          "ties between campaigns at one instant",
+          scalar(
+              st,
+              "SELECT count(*) FROM (SELECT customer_id, event_ts FROM dw.fact_web_events"
+                  + " WHERE campaign_id IS NOT NULL AND customer_id IS NOT NULL GROUP BY 1, 2"
+                  + " HAVING count(DISTINCT campaign_id) > 1) x"),
+          greaterThan(0L));
+      assertThat(
+          "page-view-only sessions: sessions exceed product views on some date",
+          scalar(st, "SELECT count(*) FROM mart.funnel_daily WHERE sessions > product_views"),
+          greaterThan(0L));
+      String listed =
+          "SELECT count(*) FROM mart.campaign_performance WHERE as_of = '%s'"
+              + " AND campaign_id = '%s'";
+      // K09 ends on 2024-04-01, the exclusive start of 2025-04-01's window; K11 starts 2025-04-02
+      assertThat(scalar(st, String.format(listed, "2025-01-02", "K09")), equalTo(1L));
+      assertThat(scalar(st, String.format(listed, "2025-04-01", "K09")), equalTo(0L));
+      assertThat(scalar(st, String.format(listed, "2025-04-01", "K07")), equalTo(1L));
+      assertThat(scalar(st, String.format(listed, "2025-04-01", "K11")), equalTo(0L));
+      assertThat(scalar(st, String.format(listed, "2025-05-15", "K11")), equalTo(1L));
+      assertThat(scalar(st, String.format(listed, "2025-05-15", "K01")), equalTo(0L));
+      assertThat(scalar(st, String.format(listed, "2025-05-15", "K12")), equalTo(0L));
+      assertThat("open-ended", scalar(st, String.format(listed, "2025-05-15", "K02")), equalTo(1L));
+      assertThat(
+          "null and zero budgets have no roas, the others have one",
+          scalar(
+              st,
+              "SELECT count(*) FROM mart.campaign_performance WHERE (roas IS NULL) <>"
+                  + " (budget_eur IS NULL OR budget_eur = 0)"),
+          equalTo(0L));
+      assertThat(
+          "campaigns with attributed sales",
+          scalar(st, "SELECT count(*) FROM mart.campaign_performance WHERE attributed_orders > 0"),
+          greaterThan(0L));
+      for (LocalDate d : AS_OF) {
+        String row = "SELECT count(*) FROM mart.inventory_health WHERE as_of = '" + d + "' AND ";
+        assertThat(
+            "stocked, never sold, at " + d,
+            scalar(
+                st,
+                row
+                    + "product_id = 'P21' AND units_sold_30d = 0 AND days_of_cover IS NULL"
+                    + " AND on_hand IS NOT NULL"),
+            equalTo(1L));
+        assertThat(
+            "sold, never stocked, at " + d,
+            scalar(st, row + "product_id BETWEEN 'P16' AND 'P20' AND on_hand IS NULL"),
+            equalTo(5L));
+      }
+      assertThat(
+          "P15 out of stock in every shop in May 2025",
+          scalar(
+              st,
+              "SELECT stockout_shop_days_30d FROM mart.inventory_health"
+                  + " WHERE as_of = '2025-05-15' AND product_id = 'P15'"),
+          greaterThanOrEqualTo(15L * 2));
+      assertThat(
+          "three recommendations for most customers",
+          scalar(
+              st,
+              "SELECT count(*) FROM mart.next_best_category WHERE as_of = '2025-05-15'"
+                  + " AND rank = 3"),
+          greaterThan(100L));
+    }
+  }
+
   @Test
   void reRunLeavesMartsByteIdenticalAndOtherDatesUntouched() throws Exception {
     LocalDate d = AS_OF.get(1);
