@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * The tunable defect and variety knobs of {@code generate}. Each has a rate in [0, 1]; 0 disables
  * it. Row knobs are a per-row probability; day knobs are a share of the customer count per day (at
- * least one when the rate is above 0); file knobs are a per-file probability.
+ * least one when the rate is above 0; negative_stock: of the day's snapshots, campaign_dates: of
+ * the first day's campaigns); file knobs are a per-file probability.
  */
 public enum Defect {
   DUPLICATE(Scope.ROW, 0.01, "exact duplicate of a row, a few lines later in the same file"),
@@ -18,7 +19,9 @@ public enum Defect {
   TYPE_ERROR(
       Scope.ROW, 0.01, "an unparsable date, timestamp, decimal, integer or email (type:<column>)"),
   ACCEPTED_VALUES(
-      Scope.ROW, 0.01, "segment, category or status outside the accepted values (accepted_values)"),
+      Scope.ROW,
+      0.01,
+      "segment, category, status or event_type outside the accepted values (accepted_values)"),
   NEGATIVE_AMOUNT(
       Scope.ROW,
       0.01,
@@ -31,11 +34,13 @@ public enum Defect {
   FK_BREAK(
       Scope.ROW,
       0.01,
-      "sale/traffic referencing a customer, product or channel id that never exists"),
+      "sale/traffic/web event/inventory row referencing a customer, product, channel or campaign id"
+          + " that never exists"),
   PENDING_CUSTOMER(
       Scope.ROW,
       0.01,
-      "sale for a customer who first appears in the next day's customers file (goes pending)"),
+      "sale or web event of a customer who first appears in the next day's customers file (goes"
+          + " pending)"),
   OUTLIER(Scope.ROW, 0.005, "huge quantity and amount on one of a few products"),
   LATE_SALE(Scope.ROW, 0.01, "sale from one of the previous three days (late arrival)"),
   LATE_CHANGE(
@@ -43,6 +48,16 @@ public enum Defect {
       0.002,
       "customer change with an updated_at older than the customer's current version"),
   SAME_DAY_VERSIONS(Scope.DAY, 0.001, "two versions of one customer in one day's file"),
+  NEGATIVE_STOCK(
+      Scope.DAY,
+      0.01,
+      "inventory snapshot with on_hand < 0, a share of the day's snapshots, at least one"
+          + " (business:negative_stock)"),
+  CAMPAIGN_DATES(
+      Scope.DAY,
+      0.02,
+      "campaign whose end_date is before its start_date, a share of the first day's campaigns, at"
+          + " least one (business:campaign_dates)"),
   SPELLING(
       Scope.ROW,
       0.05,

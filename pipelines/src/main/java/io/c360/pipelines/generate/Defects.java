@@ -40,6 +40,18 @@ final class Defects {
   static final List<Defect> TRAFFIC_KNOBS =
       List.of(
           Defect.DUPLICATE, Defect.CONFLICT, Defect.NOT_NULL, Defect.TYPE_ERROR, Defect.FK_BREAK);
+  static final List<Defect> WEB_KNOBS =
+      List.of(
+          Defect.DUPLICATE,
+          Defect.CONFLICT,
+          Defect.NOT_NULL,
+          Defect.TYPE_ERROR,
+          Defect.ACCEPTED_VALUES,
+          Defect.FK_BREAK,
+          Defect.PENDING_CUSTOMER);
+  static final List<Defect> INVENTORY_KNOBS =
+      List.of(
+          Defect.DUPLICATE, Defect.CONFLICT, Defect.NOT_NULL, Defect.TYPE_ERROR, Defect.FK_BREAK);
 
   /** What a dimension row may carry. */
   enum Exempt {
@@ -81,7 +93,9 @@ final class Defects {
             exempt == Exempt.NONE
                 || (exempt == Exempt.REJECTS && (d == Defect.DUPLICATE || d == Defect.CONFLICT))
                 || (exempt == Exempt.ALL_BUT_DUPLICATE && d == Defect.DUPLICATE);
-        if (d == Defect.ACCEPTED_VALUES && entity.equals(Entities.CHANNELS.name())) {
+        if (d == Defect.ACCEPTED_VALUES
+            && (entity.equals(Entities.CHANNELS.name())
+                || entity.equals(GeneratedEntities.CAMPAIGNS.name()))) {
           allowed = false;
         }
         return allowed ? d : null;
@@ -160,6 +174,7 @@ final class Defects {
                 switch (c.name()) {
                   case "segment" -> Vocab.BAD_SEGMENTS;
                   case "category" -> Vocab.BAD_CATEGORIES;
+                  case "event_type" -> Vocab.BAD_EVENT_TYPES;
                   default -> Vocab.BAD_STATUSES;
                 });
         return RuleNames.acceptedValues(c.name());

@@ -27,12 +27,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Writes deterministic synthetic landing files for customers, products, channels, sales and"
-          + " traffic: <output>/<entity>/dt=YYYY-MM-DD/<name>.csv|.csv.gz|.parquet, plus"
+      "Writes deterministic synthetic landing files for customers, products, channels, sales,"
+          + " traffic, campaigns, web_events and inventory: <output>/<entity>/dt=YYYY-MM-DD/<name>.csv|.csv.gz|.parquet, plus"
           + " <output>/_generator.json (arguments, rows per entity and day, injected defects).",
       "The same arguments always give byte-identical files.",
-      "Scale 1 = 1,000,000 sales and 200,000 traffic rows a day, 100,000 customers, 1,000"
-          + " products, 10 channels.",
+      "Scale 1 = 1,000,000 sales, 200,000 traffic rows and 2,000,000 web events a day, 100,000"
+          + " customers, 1,000 products, 10 channels, 50 campaigns, a daily inventory snapshot of"
+          + " every product in 10 shops; sizes scale linearly (at least 10 products, 10 channels,"
+          + " 6 campaigns, 3 shops, 200 web events a day).",
+      "Planted structure: web sessions convert at campaign-dependent rates, stock-outs and"
+          + " product-specific turnover in inventory, and category affinities in sales.",
       "",
       "Defect knobs for --rate (row knobs: share of rows; day knobs: share of customers per day;"
           + " file knobs: share of files):",
@@ -40,17 +44,19 @@ import picocli.CommandLine.Spec;
       "  conflict          row  0.01  same key, other content, later line or file",
       "  not_null          row  0.01  a required column empty or blank",
       "  type_error        row  0.01  bad date/timestamp/decimal/integer/email",
-      "  accepted_values   row  0.01  segment/category/status not accepted",
+      "  accepted_values   row  0.01  segment/category/status/event_type bad",
       "  negative_amount   row  0.01  completed qty<=0 or returned amount>0",
       "  future_date       row  0.01  sale days after the run date",
       "  amount_mismatch   row  0.01  amount far from quantity x unit_price",
       "  missing_amount    row  0.01  no amount, qty and price given (imputed)",
-      "  fk_break          row  0.01  customer/product/channel id never exists",
+      "  fk_break          row  0.01  customer/product/channel/campaign unknown",
       "  pending_customer  row  0.01  customer arrives in next day's file",
       "  outlier           row  0.005 huge quantity/amount on a few products",
       "  late_sale         row  0.01  sale from one of the previous 3 days",
       "  late_change       day  0.002 customer change older than current one",
       "  same_day_versions day  0.001 two versions of a customer in one file",
+      "  negative_stock    day  0.01  inventory on_hand < 0 (share of snapshots)",
+      "  campaign_dates    day  0.02  campaign end_date before start_date",
       "  spelling          row  0.05  12472.0 ids, odd case, spaces, ts styles",
       "  shuffled_columns  file 0.3   columns shuffled, odd-case header names",
       "  extra_column      file 0.3   an unknown extra column",
@@ -78,7 +84,7 @@ public class GenerateCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Also write N days of history before --start (default ${DEFAULT-VALUE} = none): each"
-              + " history date gets a tenth of a day's sales and traffic, delivered in --days contiguous"
+              + " history date gets a tenth of a day's sales, traffic and web events (and a full inventory snapshot), delivered in --days contiguous"
               + " slices, oldest first, as extra sales and traffic parts of each day (all N on the first day"
               + " when --days 1); the first day's customers file carries every customer's version"
               + " history (moves, segment and industry changes) over those N days. For year-over"

@@ -38,6 +38,15 @@ import java.util.stream.Stream;
  * channels folder (the loader skips and reports it). Customer files are deltas, not snapshots.
  * Sales and traffic land every day, split into parts of at most {@code partRows} rows.
  *
+ * <p>SPEC §8's entities: campaigns land on day 1 with an occasional Type-1 change later ({@link
+ * Campaigns}); web events (2,000,000 a day at scale 1, in sessions that convert at
+ * campaign-dependent rates, {@link WebEvents}) and inventory (a daily snapshot of every product in
+ * every shop, with stock-outs, {@link Inventory}) land every day. Sales lines follow each
+ * customer's categories, which gain an affine category over time ({@link Tastes}), so a
+ * next-best-category recommender (SPEC §9) has signal. With history, web events get a tenth of a
+ * day's volume per history date and inventory a full snapshot per history date, in the same slices
+ * as sales.
+ *
  * <p>Each file draws from its own seeded generator (entity, day, part), so parts can be written in
  * parallel without changing a byte. Rows that would be rejected in a dimension's day-1 file are
  * never referenced by facts, and pending customers always arrive clean the next day, so the counts
@@ -75,6 +84,9 @@ public final class Generator {
   private final DimensionFiles dimensions;
   private final Sales sales;
   private final Traffic traffic;
+  private final Campaigns campaigns;
+  private final WebEvents webEvents;
+  private final Inventory inventory;
   private final PartWriter writer;
   private final Consumer<String> progress;
 
@@ -91,16 +103,19 @@ public final class Generator {
     this.dimensions = new DimensionFiles(plan, members, defects, writer);
     this.sales = new Sales(plan, members, defects, writer);
     this.traffic = new Traffic(plan, defects, writer);
-    for (EntitySpec e : Entities.ALL) {
+    this.campaigns = new Campaigns(plan, defects, writer);
+    this.webEvents = new WebEvents(plan, defects, campaigns, writer);
+    this.inventory = new Inventory(plan, members, defects, writer);
+    for (EntitySpec e : GeneratedEntities.ALL) {
       rows.put(e.name(), new TreeMap<>());
       injected.put(e.name(), new TreeMap<>());
     }
   }
 
   /**
-   * Writes {@code config.days()} days of all five entities under {@code config.output()} and {@code
-   * _generator.json} beside them. Existing files in the {@code dt=} folders it writes are removed
-   * first, so a re-run leaves exactly the new files.
+   * Writes {@code config.days()} days of all eight entities ({@link GeneratedEntities#ALL}) under
+   * {@code config.output()} and {@code _generator.json} beside them. Existing files in the {@code
+   * dt=} folders it writes are removed first, so a re-run leaves exactly the new files.
    */
   public static GenerationReport generate(GeneratorConfig config) throws IOException {
     return generate(config, line -> {});
@@ -122,7 +137,7 @@ public final class Generator {
     try {
       for (int k = 1; k <= cfg.days(); k++) {
         LocalDate dt = plan.date(k);
-        for (EntitySpec e : Entities.ALL) {
+        for (EntitySpec e : GeneratedEntities.ALL) {
           clearFolder(e.name(), dt);
         }
         record(dimensions.writeCustomers(k));
@@ -130,12 +145,19 @@ public final class Generator {
         if (k == 1) {
           record(dimensions.writeChannels());
         }
+        record(campaigns.write(k));
         // Fact parts only read the day's frozen dimension state, so they run in parallel.
         List<Future<PartWriter.Result>> facts = new ArrayList<>();
         for (Callable<PartWriter.Result> t : sales.tasks(k)) {
           facts.add(pool.submit(t));
         }
         for (Callable<PartWriter.Result> t : traffic.tasks(k)) {
+          facts.add(pool.submit(t));
+        }
+        for (Callable<PartWriter.Result> t : webEvents.tasks(k)) {
+          facts.add(pool.submit(t));
+        }
+        for (Callable<PartWriter.Result> t : inventory.tasks(k)) {
           facts.add(pool.submit(t));
         }
         List<PartWriter.Result> done = new ArrayList<>();
@@ -217,7 +239,12 @@ public final class Generator {
   private List<PartWriter.Result> laterFiles(int k, List<PartWriter.Result> parts)
       throws IOException {
     List<PartWriter.Result> out = new ArrayList<>();
-    for (EntitySpec spec : List.of(Entities.SALES, Entities.TRAFFIC)) {
+    for (EntitySpec spec :
+        List.of(
+            Entities.SALES,
+            Entities.TRAFFIC,
+            GeneratedEntities.WEB_EVENTS,
+            GeneratedEntities.INVENTORY)) {
       List<String[]> deferred = new ArrayList<>();
       int n = 0;
       for (PartWriter.Result p : parts) {

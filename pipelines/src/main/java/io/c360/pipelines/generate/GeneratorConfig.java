@@ -16,8 +16,10 @@ import java.util.Objects;
  * }</pre>
  *
  * @param output local folder; entity folders and {@code _generator.json} are written under it
- * @param scale 1.0 = 1,000,000 sales and 200,000 traffic rows a day, 100,000 customers, 1,000
- *     products (at least 10), 10 channels (never fewer)
+ * @param scale 1.0 = 1,000,000 sales, 200,000 traffic rows and 2,000,000 web events a day, 100,000
+ *     customers, 1,000 products (at least 10), 10 channels (never fewer), 50 campaigns (at least
+ *     6), 10 shops (at least 3) each with a daily snapshot of every product; every count scales
+ *     linearly and is rounded (see {@link Plan})
  * @param days number of consecutive dates to write, from {@code start}
  * @param historyDays 0 (default) or N: the landing zone also carries N days of sales history before
  *     {@code start}, delivered in contiguous slices (oldest first, one per generated day) on top of

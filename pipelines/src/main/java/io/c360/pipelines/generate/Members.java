@@ -209,6 +209,10 @@ final class Members {
     Rng r = Rng.of(plan.seed, "product", id, 0);
     String brand = r.pick(Vocab.BRANDS);
     String category = r.pick(Entities.CATEGORIES);
+    if (id <= Entities.CATEGORIES.size()) {
+      // the first products cover every category, so each customer's categories can be bought
+      category = Entities.CATEGORIES.get((int) id - 1);
+    }
     String name = brand + " " + r.pick(Vocab.PRODUCT_WORDS) + " " + r.between(100, 999);
     long price = r.between(199, 49_999);
     long updated;

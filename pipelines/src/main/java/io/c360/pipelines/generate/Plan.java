@@ -14,6 +14,18 @@ final class Plan {
   static final long BASE_TRAFFIC = 200_000L;
   static final int BASE_PRODUCTS = 1_000;
   static final int BASE_CHANNELS = 10;
+  static final long BASE_WEB_EVENTS = 2_000_000L;
+  static final int BASE_CAMPAIGNS = 50;
+  static final int BASE_SHOPS = 10;
+
+  /** Fewest campaigns at any scale: the two evergreen ones and a few dated ones. */
+  static final int MIN_CAMPAIGNS = 6;
+
+  /** Fewest shops with inventory at any scale. */
+  static final int MIN_SHOPS = 3;
+
+  /** Fewest web events a day at any scale: a few dozen sessions. */
+  static final long MIN_WEB_EVENTS = 200;
 
   /** Ids from here on never exist in any dimension (FK breaks). */
   static final long NO_SUCH_ID = 900_000_000_000L;
@@ -42,7 +54,19 @@ final class Plan {
   final int priceChangesPerDay;
   final long historySalesPerDay;
   final long historyTrafficPerDay;
+  final long webEventsPerDay;
+  final long historyWebEventsPerDay;
+  final int campaigns;
+  final int campaignChangesPerDay;
+  final int shops;
 
+  /**
+   * Sizes scale linearly with {@code scale} from SPEC §7/§8's scale 1 (1,000,000 sales, 200,000
+   * traffic rows, 2,000,000 web events a day, 100,000 customers, 1,000 products, 50 campaigns, 10
+   * shops with a daily snapshot of every product), rounded, with minimums so that tiny scales still
+   * have some of each: 10 products, 10 channels, {@value #MIN_CAMPAIGNS} campaigns, {@value
+   * #MIN_SHOPS} shops, {@value #MIN_WEB_EVENTS} web events a day, one of everything else.
+   */
   Plan(GeneratorConfig cfg) {
     this.cfg = cfg;
     this.seed = cfg.seed();
@@ -64,6 +88,12 @@ final class Plan {
             ? 0
             : Math.min(
                 customers * channels, Math.max(1, Math.round(trafficPerDay * HISTORY_SHARE)));
+    this.webEventsPerDay = Math.max(MIN_WEB_EVENTS, Math.round(BASE_WEB_EVENTS * s));
+    this.historyWebEventsPerDay =
+        cfg.historyDays() == 0 ? 0 : Math.max(1, Math.round(webEventsPerDay * HISTORY_SHARE));
+    this.campaigns = (int) Math.max(MIN_CAMPAIGNS, Math.round(BASE_CAMPAIGNS * s));
+    this.campaignChangesPerDay = (int) Math.max(1, Math.round(campaigns * 0.02));
+    this.shops = (int) Math.max(MIN_SHOPS, Math.round(BASE_SHOPS * s));
   }
 
   /** The {@code dt=} folder of an entity and date. */

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
  * The sales parts of a day: the day's own volume in parts of at most {@code partRows} rows, then
  * the day's slice of the history, each part from its own stream so parts can be written in
  * parallel. Orders have 1–6 lines; statuses, discounts and returns follow SPEC's mix; a row carries
- * at most one knob.
+ * at most one knob. A line's product is one of the categories its customer has adopted by the
+ * order's time ({@link Tastes}: category affinities for the recommender of SPEC §9).
  */
 final class Sales {
   private static final String NEGATIVE_AMOUNT = SalesRules.negativeAmount().ruleName();
@@ -26,12 +27,32 @@ final class Sales {
   private final Members members;
   private final Defects defects;
   private final PartWriter writer;
+  private final Tastes tastes;
 
   Sales(Plan plan, Members members, Defects defects, PartWriter writer) {
     this.plan = plan;
     this.members = members;
     this.defects = defects;
     this.writer = writer;
+    this.tastes = new Tastes(plan);
+  }
+
+  /** Per category (index into {@code Entities.CATEGORIES}), the products 1..max facts may use. */
+  private int[][] productsByCategory(int max) {
+    List<List<Integer>> byCat = new ArrayList<>();
+    for (int c = 0; c < Entities.CATEGORIES.size(); c++) {
+      byCat.add(new ArrayList<>());
+    }
+    for (int id = 1; id <= max; id++) {
+      if (!defects.brokenProduct(id)) {
+        byCat.get(Entities.CATEGORIES.indexOf(members.product(id).category())).add(id);
+      }
+    }
+    int[][] out = new int[byCat.size()][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = byCat.get(c).stream().mapToInt(Integer::intValue).toArray();
+    }
+    return out;
   }
 
   /** The writes of day k's sales parts; they read only the day's frozen dimension state. */
@@ -46,6 +67,7 @@ final class Sales {
     List<Callable<PartWriter.Result>> tasks = new ArrayList<>();
     long dayMaxCustomer = plan.maxCustomerId(k);
     long dayStart = plan.dayStart(k);
+    int[][] byCategory = productsByCategory(plan.maxProductId(k));
     for (int p = 0; p < nParts; p++) {
       int part = p;
       long target = Math.min(cfg.partRows(), salesPerDay - (long) p * cfg.partRows());
@@ -55,7 +77,7 @@ final class Sales {
                   Entities.SALES,
                   k,
                   part,
-                  new SalesSource(k, part, prices, dayStart, Plan.DAY, dayMaxCustomer),
+                  new SalesSource(k, part, prices, byCategory, dayStart, Plan.DAY, dayMaxCustomer),
                   target,
                   Map.of()));
     }
@@ -65,6 +87,7 @@ final class Sales {
     long hRows = plan.historySalesPerDay * hDays;
     long hStart = plan.dayStart(1) - (cfg.historyDays() - (long) hFrom) * Plan.DAY;
     long[] basePrices = Arrays.copyOf(prices, plan.products + 1);
+    int[][] baseByCategory = productsByCategory(plan.products);
     int hParts = (int) ((hRows + cfg.partRows() - 1) / cfg.partRows());
     for (int h = 0; h < hParts; h++) {
       int part = nParts + h;
@@ -75,7 +98,14 @@ final class Sales {
                   Entities.SALES,
                   k,
                   part,
-                  new SalesSource(k, part, basePrices, hStart, hDays * Plan.DAY, plan.customers),
+                  new SalesSource(
+                      k,
+                      part,
+                      basePrices,
+                      baseByCategory,
+                      hStart,
+                      hDays * Plan.DAY,
+                      plan.customers),
                   target,
                   Map.of()));
     }
@@ -95,6 +125,8 @@ final class Sales {
     private final long maxCustomer;
     private final long idBase;
     private final long[] prices;
+    private final int[][] byCategory;
+    private Tastes.Taste orderTaste;
     private long seq;
     private long orderId;
     private long orderCust;
@@ -102,7 +134,14 @@ final class Sales {
     private long orderShop;
     private int linesLeft;
 
-    SalesSource(int day, int part, long[] prices, long from, long span, long maxCustomer) {
+    SalesSource(
+        int day,
+        int part,
+        long[] prices,
+        int[][] byCategory,
+        long from,
+        long span,
+        long maxCustomer) {
       this.day = day;
       this.dayStart = plan.dayStart(day);
       this.from = from;
@@ -110,6 +149,19 @@ final class Sales {
       this.maxCustomer = maxCustomer;
       this.idBase = day * 10_000_000_000L + (long) part * plan.cfg.partRows();
       this.prices = prices;
+      this.byCategory = byCategory;
+    }
+
+    /**
+     * A product of one of the customer's categories at the order's time ({@link Tastes}), drawn
+     * from the line's own stream: the part's stream still draws the uniform product it drew before
+     * tastes existed, so every other value of every row (statuses, quantities, knobs) is as it was.
+     */
+    private long pickProduct(Rng r, long ts, long txn) {
+      long uniform = pickProduct(r);
+      Rng t = Rng.of(plan.seed, "sales-taste", txn, 0);
+      int[] pool = byCategory[Tastes.category(orderTaste, ts, t)];
+      return pool.length == 0 ? uniform : pool[t.nextInt(pool.length)];
     }
 
     private long pickCustomer(Rng r) {
@@ -141,6 +193,7 @@ final class Sales {
         linesLeft = u < 0.55 ? 1 : u < 0.8 ? 2 : u < 0.92 ? 3 : r.between(4, 6);
         orderId = linesLeft == 1 && r.chance(0.4) ? 0 : idBase + seq;
         orderCust = pickCustomer(r);
+        orderTaste = tastes.of(orderCust);
         orderTs = from + r.nextLong(span - 60);
         orderShop = r.chance(0.3) ? 0 : r.between(1, 50);
       }
@@ -149,7 +202,7 @@ final class Sales {
       s.txn = idBase + seq;
       s.order = orderId;
       s.cust = orderCust;
-      s.product = pickProduct(r);
+      s.product = pickProduct(r, orderTs, idBase + seq);
       s.shop = orderShop;
       s.ts = orderTs + r.nextInt(60);
       s.q = r.chance(0.7) ? 1 : r.between(2, 5);

@@ -105,4 +105,18 @@ final class Vocab {
   static final String[] BAD_SEGMENTS = {"Gold", "Startup", "Reseller"};
   static final String[] BAD_CATEGORIES = {"Toys", "Garden", "Electronics"};
   static final String[] BAD_STATUSES = {"pending", "refunded", "shipped"};
+  static final String[] BAD_EVENT_TYPES = {"click", "view_item", "wishlist"};
+
+  static final String[] CAMPAIGN_THEMES = {
+    "Spring Sale",
+    "Summer Deals",
+    "Back to School",
+    "Black Friday",
+    "Holiday Gifts",
+    "New Year",
+    "Loyalty Boost",
+    "Brand Week",
+    "Clearance",
+    "Product Launch"
+  };
 }

@@ -1,6 +1,5 @@
 package io.c360.pipelines.generate;
 
-import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 /** Reads a generated landing folder back with independent readers (commons-csv, parquet-avro). */
 final class Landing {
   static final Pattern LAYOUT =
-      Pattern.compile("([a-z]+)/dt=(\\d{4}-\\d{2}-\\d{2})/[^/]+\\.(csv|csv\\.gz|parquet)");
+      Pattern.compile("([a-z_]+)/dt=(\\d{4}-\\d{2}-\\d{2})/[^/]+\\.(csv|csv\\.gz|parquet)");
 
   /** One landed file as read back. */
   record LandedFile(
@@ -158,7 +157,7 @@ final class Landing {
   }
 
   static EntitySpec spec(String entity) {
-    return Entities.byName(entity);
+    return GeneratedEntities.byName(entity);
   }
 
   /** Relative path → SHA-256 of every file, report included. */

@@ -1,7 +1,6 @@
 package io.c360.pipelines.generate;
 
 import io.c360.transforms.model.Column;
-import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -42,11 +41,11 @@ final class Observed {
     Map<String, Map<LocalDate, Set<String>>> validIds = new HashMap<>();
     Map<String, Instant> latestVersion = new HashMap<>();
     for (LocalDate dt : dates) {
-      for (String dim : List.of("customers", "products", "channels")) {
+      for (String dim : List.of("customers", "products", "channels", "campaigns")) {
         Set<String> ids = new HashSet<>();
         Map<String, Set<Instant>> versionsToday = new HashMap<>();
         Map<String, Instant> latestToday = new HashMap<>();
-        EntitySpec spec = Entities.byName(dim);
+        EntitySpec spec = GeneratedEntities.byName(dim);
         for (Map<String, String> row : landing.rows(dim, dt)) {
           String rule = firstRule(spec, row, dt);
           count(dim, rule);
@@ -74,28 +73,37 @@ final class Observed {
     for (LocalDate dt : dates) {
       Set<String> customers = idsUpTo(validIds.get("customers"), dt);
       Set<String> nextCustomers = validIds.get("customers").getOrDefault(dt.plusDays(1), Set.of());
-      Set<String> products = idsUpTo(validIds.get("products"), dt);
-      Set<String> channels = idsUpTo(validIds.get("channels"), dt);
-      for (String fact : List.of("sales", "traffic")) {
-        EntitySpec spec = Entities.byName(fact);
+      Map<String, Set<String>> known =
+          Map.of(
+              "customers",
+              customers,
+              "products",
+              idsUpTo(validIds.get("products"), dt),
+              "channels",
+              idsUpTo(validIds.get("channels"), dt),
+              "campaigns",
+              idsUpTo(validIds.get("campaigns"), dt));
+      for (String fact : List.of("sales", "traffic", "web_events", "inventory")) {
+        EntitySpec spec = GeneratedEntities.byName(fact);
         List<Map<String, String>> rows = landing.rows(fact, dt);
+        rows:
         for (Map<String, String> row : rows) {
           String rule = firstRule(spec, row, dt);
-          if (rule == null) {
-            String cust = id(row.get("customer_id"));
-            if (!customers.contains(cust)) {
-              if (nextCustomers.contains(cust)) {
-                add(Defect.PENDING_CUSTOMER, 1);
-                continue;
-              }
-              rule = "relationships:customer_id";
-            } else if (fact.equals("sales")
-                && !row.get("product_id").isBlank()
-                && !products.contains(id(row.get("product_id")))) {
-              rule = "relationships:product_id";
-            } else if (fact.equals("traffic") && !channels.contains(id(row.get("channel_id")))) {
-              rule = "relationships:channel_id";
+          // SPEC §2/§8: a non-null reference unknown to its dimension waits (first column first)
+          for (Map.Entry<String, String> ref :
+              rule == null
+                  ? spec.relationships().entrySet()
+                  : Set.<Map.Entry<String, String>>of()) {
+            String v = row.get(ref.getKey());
+            if (v.isBlank() || known.get(ref.getValue()).contains(id(v))) {
+              continue;
             }
+            if (ref.getKey().equals("customer_id") && nextCustomers.contains(id(v))) {
+              add(Defect.PENDING_CUSTOMER, 1);
+              continue rows;
+            }
+            rule = "relationships:" + ref.getKey();
+            break;
           }
           count(fact, rule);
           if (rule == null && fact.equals("sales")) {
@@ -109,12 +117,12 @@ final class Observed {
       add(Defect.BOM, f.bom() ? 1 : 0);
       add(Defect.GZIP, f.gzip() ? 1 : 0);
       List<String> keys = f.header().stream().map(Landing::key).toList();
-      List<String> declared = Entities.byName(f.entity()).columnNames();
+      List<String> declared = GeneratedEntities.byName(f.entity()).columnNames();
       add(Defect.EXTRA_COLUMN, declared.containsAll(keys) ? 0 : 1);
       List<String> known = keys.stream().filter(declared::contains).toList();
       add(Defect.SHUFFLED_COLUMNS, known.equals(declared) ? 0 : 1);
       for (Map<String, String> row : f.rows()) {
-        add(Defect.SPELLING, spelled(Entities.byName(f.entity()), row) ? 1 : 0);
+        add(Defect.SPELLING, spelled(GeneratedEntities.byName(f.entity()), row) ? 1 : 0);
       }
     }
     kinds.put(Defect.FK_BREAK, sumRules("relationships:"));
@@ -124,6 +132,8 @@ final class Observed {
     kinds.put(Defect.NEGATIVE_AMOUNT, sumRules("business:negative_amount"));
     kinds.put(Defect.FUTURE_DATE, sumRules("business:future_date"));
     kinds.put(Defect.AMOUNT_MISMATCH, sumRules("business:amount_mismatch"));
+    kinds.put(Defect.NEGATIVE_STOCK, sumRules(GeneratedEntities.NEGATIVE_STOCK));
+    kinds.put(Defect.CAMPAIGN_DATES, sumRules(GeneratedEntities.CAMPAIGN_DATES));
   }
 
   long kind(Defect d) {
@@ -249,6 +259,15 @@ final class Observed {
         }
         default -> {}
       }
+    }
+    if (spec.name().equals("inventory") && integer(row.get("on_hand")) < 0) {
+      return GeneratedEntities.NEGATIVE_STOCK;
+    }
+    if (spec.name().equals("campaigns")
+        && !row.get("end_date").isBlank()
+        && LocalDate.parse(row.get("end_date").trim())
+            .isBefore(LocalDate.parse(row.get("start_date").trim()))) {
+      return GeneratedEntities.CAMPAIGN_DATES;
     }
     if (spec.name().equals("sales")) {
       String status = status(row.get("status"));
