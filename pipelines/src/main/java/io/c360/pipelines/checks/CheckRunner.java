@@ -3,6 +3,7 @@ package io.c360.pipelines.checks;
 import io.c360.transforms.jdbc.NamedSql;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.scd2.DimensionSpec;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Evaluates the checks of a {@link CheckFile} after the load stage of a run and records every
@@ -69,7 +71,10 @@ public final class CheckRunner {
 
   /** The dimension table of each entity that keeps SCD2 history. */
   private static final Map<String, String> DIMENSION_TABLES =
-      Map.of("customers", "dim_customer", "products", "dim_product");
+      Arrays.stream(DimensionSpec.values())
+          .collect(
+              Collectors.toMap(
+                  d -> d.entity().name(), d -> d.table().substring(d.table().indexOf('.') + 1)));
 
   /**
    * Runs every check of {@code file} whose entity the run read (SCD2 intervals: always), records

@@ -28,7 +28,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -42,11 +44,12 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * The load stage of a daily run as one Beam pipeline: for every entity present that day, read → raw
- * landing → clean and validate (rejects to dq.rejected_rows) → dedup → staging; then SCD2 merge of
- * customers and products, Type 1 channels, and — once all dimensions are committed — {@link
- * LoadFacts}, the set-based fact load with pending rows. Files with unknown columns go to
- * dq.file_notices. The reconciliation is read from the transforms' own counters ({@link
- * Reconciliation}).
+ * landing → clean and validate (rejects to dq.rejected_rows) → dedup → staging; then, by what the
+ * entity's declarations make it, SCD2 merge ({@link DimensionSpec}: customers, products), Type 1
+ * upsert ({@link Type1Spec}: channels, campaigns), and — once all dimensions are committed — {@link
+ * LoadFacts} of every {@link FactSpec} (sales, traffic, web events, inventory), the set-based fact
+ * load with pending rows. Files with unknown columns go to dq.file_notices. The reconciliation is
+ * read from the transforms' own counters ({@link Reconciliation}).
  *
  * <pre>{@code
  * LoadStage.Landing landing = LoadStage.landing(options.getInput(), runDate, out, e -> {});
@@ -228,28 +231,35 @@ public final class LoadStage {
                   .withConstant("run_id", ctx.runId())
                   .withConflictColumns("run_id", "source_file", "line_no"));
 
-      if (e == Entities.CUSTOMERS) {
+      // What follows staging is the entity's kind (its declarations): an SCD2 merge, a Type 1
+      // upsert, or nothing until the fact load below.
+      Optional<DimensionSpec> scd2 = DimensionSpec.of(e);
+      Optional<Type1Spec> type1 = Type1Spec.of(e);
+      if (scd2.isPresent() && scd2.get() == DimensionSpec.CUSTOMER) {
         // A customer whose rows were all quarantined was in the file: a snapshot keeps it.
         dimensionsDone.add(
-            PCollectionTuple.of(Scd2.ROWS, afterAllRead(kept, "Customers", allRead))
+            PCollectionTuple.of(Scd2.ROWS, afterAllRead(kept, n, allRead))
                 .and(
                     Scd2.PRESENT_KEYS,
-                    afterAllRead(cleaned.get(CleanRows.REJECTED_KEYS), "CustomerKeys", allRead))
+                    afterAllRead(
+                        cleaned.get(CleanRows.REJECTED_KEYS),
+                        Names.upperCamel(scd2.get().name().toLowerCase(Locale.ROOT)) + "Keys",
+                        allRead))
                 .apply(
-                    "MergeDimCustomer",
-                    merge(DimensionSpec.CUSTOMER, ctx, customersMode).countingPresent()));
-      } else if (e == Entities.PRODUCTS) {
+                    "MergeDim" + Names.upperCamel(scd2.get().name().toLowerCase(Locale.ROOT)),
+                    merge(scd2.get(), ctx, customersMode).countingPresent()));
+      } else if (scd2.isPresent()) {
         dimensionsDone.add(
-            afterAllRead(kept, "Products", allRead)
-                .apply("MergeDimProduct", merge(DimensionSpec.PRODUCT, ctx, Scd2.Mode.DELTA)));
-      } else if (e == Entities.CHANNELS) {
-        dimensionsDone.add(
-            afterAllRead(stagedWrite, "Channels", allRead)
+            afterAllRead(kept, n, allRead)
                 .apply(
-                    "UpsertDimChannel",
-                    Type1.upsert(Type1Spec.CHANNEL)
-                        .withConnection(ctx.pg())
-                        .withRunId(ctx.runId())));
+                    "MergeDim" + Names.upperCamel(scd2.get().name().toLowerCase(Locale.ROOT)),
+                    merge(scd2.get(), ctx, Scd2.Mode.DELTA)));
+      } else if (type1.isPresent()) {
+        dimensionsDone.add(
+            afterAllRead(stagedWrite, n, allRead)
+                .apply(
+                    "UpsertDim" + Names.upperCamel(type1.get().name().toLowerCase(Locale.ROOT)),
+                    Type1.upsert(type1.get()).withConnection(ctx.pg()).withRunId(ctx.runId())));
       } else {
         dimensionsDone.add(stagedWrite);
       }
@@ -289,8 +299,8 @@ public final class LoadStage {
       committed = committed.apply("WaitForAllReads", Wait.on(allRead));
     }
     committed.apply(
-        "LoadSalesAndTraffic",
-        LoadFacts.of(FactSpec.SALES, FactSpec.TRAFFIC)
+        "LoadAllFacts",
+        LoadFacts.of(FactSpec.values())
             .withConnection(ctx.pg())
             .withRunId(ctx.runId())
             .withTimezone(ctx.zone()));
@@ -325,14 +335,14 @@ public final class LoadStage {
   /**
    * Fresh planner statistics for the checks over the dimensions' staging rows: autovacuum analyzes
    * the freshly replaced tables only later, and with the previous run's statistics PostgreSQL
-   * planned a check as a loop over "one row" that took minutes on 20,000. Sales and traffic staging
+   * planned a check as a loop over "one row" that took minutes on 20,000. The facts' staging tables
    * are analyzed by {@link LoadFacts} inside the load, before it reads them, and nothing writes
    * them after that.
    */
   private static void analyzeStaging(Warehouse wh) throws Exception {
     try (Connection c = wh.open()) {
       for (EntitySpec e : Entities.ALL) {
-        if (e != Entities.SALES && e != Entities.TRAFFIC) {
+        if (FactSpec.of(e).isEmpty()) {
           PgConnection.analyzeStaging(c, e.name());
         }
       }

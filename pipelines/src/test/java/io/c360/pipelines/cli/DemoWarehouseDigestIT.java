@@ -42,8 +42,12 @@ class DemoWarehouseDigestIT {
   /** Tables added since the digests were recorded, each with what added it. */
   private static final Set<String> ADDED =
       Set.of(
-          "dq.file_notices" // V62: unknown-column notices per file (issue 13, point 4)
-          );
+          "dq.file_notices", // V62: unknown-column notices per file (issue 13, point 4)
+          // V65: SPEC §8's entities (issue 16)
+          "dw.dim_campaign",
+          "dw.fact_web_events",
+          "dw.web_event_keys",
+          "dw.fact_inventory");
 
   @TempDir Path tmp;
 

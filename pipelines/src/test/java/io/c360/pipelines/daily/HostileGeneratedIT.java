@@ -187,6 +187,55 @@ class HostileGeneratedIT {
             "3",
             "revenue_eur",
             "1.5"));
+    VALID.put(
+        "campaigns",
+        Map.of(
+            "campaign_id",
+            "CA",
+            "campaign_name",
+            "Summer",
+            "channel_id",
+            "CH0",
+            "start_date",
+            "2025-06-01",
+            "end_date",
+            "2025-08-31",
+            "budget_eur",
+            "1000",
+            "updated_at",
+            "2025-06-01T00:00:00Z"));
+    VALID.put(
+        "web_events",
+        Map.of(
+            "event_id",
+            "E",
+            "session_id",
+            "S",
+            "customer_id",
+            "C0",
+            "event_type",
+            "product_view",
+            "product_id",
+            "P0",
+            "campaign_id",
+            "CA0",
+            "event_ts",
+            "2025-06-30T10:00:00Z"));
+    VALID.put(
+        "inventory",
+        Map.of(
+            "snapshot_date",
+            "2025-06-30",
+            "product_id",
+            "P",
+            "shop_id",
+            "S1",
+            "on_hand",
+            "12",
+            "on_order",
+            "3",
+            "unit_cost",
+            "4.5"));
   }
 
   @Provide
@@ -302,11 +351,14 @@ class HostileGeneratedIT {
       Map<String, String> v = new LinkedHashMap<>(VALID.get(e.name()));
       String key = e.naturalKey().get(e.naturalKey().size() == 1 ? 0 : 1);
       v.put(key, v.get(key) + tryNo + "-" + i);
-      if (e == Entities.SALES || e == Entities.TRAFFIC) {
+      if (e == Entities.SALES || e == Entities.TRAFFIC || e == Entities.WEB_EVENTS) {
         v.put("customer_id", "C" + tryNo + "-" + r.nextInt(37));
       }
-      if (e == Entities.SALES) {
+      if (e == Entities.SALES || e == Entities.WEB_EVENTS) {
         v.put("product_id", "P" + tryNo + "-" + r.nextInt(37));
+      }
+      if (e == Entities.WEB_EVENTS) {
+        v.put("campaign_id", "CA" + tryNo + "-" + r.nextInt(37));
       }
       if (e == Entities.TRAFFIC) {
         v.put("channel_id", "CH" + tryNo + "-" + r.nextInt(37));

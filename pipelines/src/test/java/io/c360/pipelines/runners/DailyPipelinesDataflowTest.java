@@ -58,8 +58,7 @@ class DailyPipelinesDataflowTest implements Serializable {
         p,
         options,
         "load",
-        List.of(
-            "ReadSales", "CleanSales", "DedupSales", "MergeDimCustomer", "LoadSalesAndTraffic"));
+        List.of("ReadSales", "CleanSales", "DedupSales", "MergeDimCustomer", "LoadAllFacts"));
   }
 
   @Test

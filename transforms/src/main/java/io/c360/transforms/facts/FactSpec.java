@@ -10,6 +10,7 @@ import io.c360.transforms.scd2.Type1Spec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
@@ -27,7 +28,15 @@ public enum FactSpec {
       "transaction_ts::date",
       "dw.sales_keys",
       "dw.ensure_sales_partition"),
-  TRAFFIC(Entities.TRAFFIC, "dw.fact_traffic", "send_date", null, null, null);
+  TRAFFIC(Entities.TRAFFIC, "dw.fact_traffic", "send_date", null, null, null),
+  WEB_EVENTS(
+      Entities.WEB_EVENTS,
+      "dw.fact_web_events",
+      "event_date",
+      "event_ts::date",
+      "dw.web_event_keys",
+      "dw.ensure_web_events_partition"),
+  INVENTORY(Entities.INVENTORY, "dw.fact_inventory", "snapshot_date", null, null, null);
 
   private final EntitySpec entity;
   private final String table;
@@ -56,6 +65,16 @@ public enum FactSpec {
 
   public EntitySpec entity() {
     return entity;
+  }
+
+  /** The fact of {@code entity}, if it is one. */
+  public static Optional<FactSpec> of(EntitySpec entity) {
+    for (FactSpec f : values()) {
+      if (f.entity.name().equals(entity.name())) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The {@code dw} fact table. */

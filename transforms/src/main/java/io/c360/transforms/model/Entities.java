@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The five landed entities of SPEC §1, declared once. */
+/** The landed entities of SPEC §1 and §8, declared once. */
 public final class Entities {
   public static final List<String> SEGMENTS = List.of("SMB", "Mid-Market", "Enterprise");
 
@@ -33,6 +33,10 @@ public final class Entities {
           "Sports Fitness & Outdoors");
 
   public static final List<String> STATUSES = List.of("completed", "cancelled", "returned");
+
+  /** SPEC §8: the web event types, in funnel order. */
+  public static final List<String> EVENT_TYPES =
+      List.of("page_view", "product_view", "add_to_cart", "checkout", "purchase");
 
   public static final EntitySpec CUSTOMERS =
       EntitySpec.builder("customers")
@@ -107,8 +111,64 @@ public final class Entities {
           .relationship("channel_id", "channels")
           .build();
 
+  /**
+   * SPEC §8, a Type 1 dimension like channels. channel_id is not a relationship: SPEC §2 makes only
+   * facts wait for their dimension members, so a campaign naming an unknown channel loads (a
+   * declared {@code relationships} check can report it).
+   */
+  public static final EntitySpec CAMPAIGNS =
+      EntitySpec.builder("campaigns")
+          .column(required("campaign_id", ID))
+          .column(required("campaign_name", NAME))
+          .column(optional("channel_id", ID))
+          .column(required("start_date", DATE))
+          .column(optional("end_date", DATE))
+          .column(optional("budget_eur", DECIMAL))
+          .column(optional("updated_at", TIMESTAMP))
+          .businessRule(StockAndCampaignRules.campaignDates())
+          .naturalKey("campaign_id")
+          .build();
+
+  /**
+   * SPEC §8 clickstream. customer_id may be empty (an anonymous visitor); a non-null customer_id,
+   * product_id or campaign_id unknown to its dimension waits in dq.pending_rows, as sales do.
+   */
+  public static final EntitySpec WEB_EVENTS =
+      EntitySpec.builder("web_events")
+          .column(required("event_id", ID))
+          .column(required("session_id", ID))
+          .column(optional("customer_id", ID))
+          .column(oneOf("event_type", true, EVENT_TYPES))
+          .column(optional("product_id", ID))
+          .column(optional("campaign_id", ID))
+          .column(required("event_ts", TIMESTAMP))
+          .naturalKey("event_id")
+          .relationship("customer_id", "customers")
+          .relationship("product_id", "products")
+          .relationship("campaign_id", "campaigns")
+          .build();
+
+  /**
+   * SPEC §8 daily stock snapshots per product and shop. product_id is a relationship as a sale's
+   * is: a snapshot of a product in no version of dw.dim_product waits in dq.pending_rows until the
+   * product arrives (shops have no dimension, shop_id is not checked).
+   */
+  public static final EntitySpec INVENTORY =
+      EntitySpec.builder("inventory")
+          .column(required("snapshot_date", DATE))
+          .column(required("product_id", ID))
+          .column(required("shop_id", ID))
+          .column(required("on_hand", INTEGER))
+          .column(optional("on_order", INTEGER))
+          .column(optional("unit_cost", DECIMAL))
+          .businessRule(StockAndCampaignRules.negativeStock())
+          .naturalKey("snapshot_date", "product_id", "shop_id")
+          .relationship("product_id", "products")
+          .build();
+
   /** In load order: dimensions before the facts that reference them. */
-  public static final List<EntitySpec> ALL = List.of(CUSTOMERS, PRODUCTS, CHANNELS, SALES, TRAFFIC);
+  public static final List<EntitySpec> ALL =
+      List.of(CUSTOMERS, PRODUCTS, CHANNELS, CAMPAIGNS, SALES, TRAFFIC, WEB_EVENTS, INVENTORY);
 
   private static final Map<String, EntitySpec> BY_NAME =
       ALL.stream().collect(Collectors.toMap(EntitySpec::name, Function.identity()));

@@ -7,6 +7,7 @@ import io.c360.transforms.model.EntitySpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.annotation.Nullable;
 
@@ -41,6 +42,15 @@ public enum DimensionSpec {
               "send_date",
               true,
               null,
+              null),
+          new FactRef(
+              "dw.fact_web_events",
+              Entities.WEB_EVENTS,
+              "event_date",
+              "customer_id",
+              "event_ts",
+              false,
+              null,
               null))),
   PRODUCT(
       Entities.PRODUCTS,
@@ -58,7 +68,25 @@ public enum DimensionSpec {
               "transaction_ts",
               false,
               "category_at_sale",
-              "category")));
+              "category"),
+          new FactRef(
+              "dw.fact_web_events",
+              Entities.WEB_EVENTS,
+              "event_date",
+              "product_id",
+              "event_ts",
+              false,
+              null,
+              null),
+          new FactRef(
+              "dw.fact_inventory",
+              Entities.INVENTORY,
+              "snapshot_date",
+              "product_id",
+              "snapshot_date",
+              true,
+              null,
+              null)));
 
   /** Scale of numeric columns in the dimension tables: inputs are rounded to it before hashing. */
   static final int DECIMAL_SCALE = 4;
@@ -164,6 +192,16 @@ public enum DimensionSpec {
         + select
         + from
         + " ORDER BY d.valid_from LIMIT 1) LIMIT 1)";
+  }
+
+  /** The SCD2 dimension of {@code entity}, if it is one. */
+  public static Optional<DimensionSpec> of(EntitySpec entity) {
+    for (DimensionSpec d : values()) {
+      if (d.entity.name().equals(entity.name())) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
   }
 
   /** How {@code factTable} points at this dimension. */

@@ -52,6 +52,66 @@ class EntityRulesTest {
   }
 
   @Test
+  void theEntitiesOfSpecSection8DeclareTheirRules() {
+    assertThat(
+        Entities.INVENTORY.businessRules().stream().map(BusinessRule::ruleName).toList(),
+        contains("business:negative_stock"));
+    assertThat(
+        Entities.CAMPAIGNS.businessRules().stream().map(BusinessRule::ruleName).toList(),
+        contains("business:campaign_dates"));
+    assertThat(Entities.WEB_EVENTS.businessRules().isEmpty(), equalTo(true));
+    assertThat(
+        Entities.WEB_EVENTS.column("event_type").orElseThrow().acceptedValues(),
+        contains("page_view", "product_view", "add_to_cart", "checkout", "purchase"));
+    assertThat(
+        Entities.WEB_EVENTS.relationships().keySet(),
+        contains("customer_id", "product_id", "campaign_id"));
+    assertThat(
+        Entities.WEB_EVENTS.column("customer_id").orElseThrow().isRequired(), equalTo(false));
+    assertThat(Entities.INVENTORY.relationships().keySet(), contains("product_id"));
+  }
+
+  @Test
+  void negativeStockIsOnHandBelowZeroOnly() {
+    RuleContext ctx = new RuleContext(java.time.LocalDate.of(2025, 5, 1), java.time.ZoneOffset.UTC);
+    BusinessRule rule = Entities.INVENTORY.businessRules().get(0);
+    assertThat(rule.check(inventory(-1L), ctx).isPresent(), equalTo(true));
+    assertThat(rule.check(inventory(Long.MIN_VALUE), ctx).isPresent(), equalTo(true));
+    assertThat(rule.check(inventory(0L), ctx), equalTo(Optional.empty()));
+    assertThat(rule.check(inventory(5L), ctx), equalTo(Optional.empty()));
+    assertThat(rule.check(inventory(null), ctx), equalTo(Optional.empty()));
+  }
+
+  @Test
+  void campaignDatesRejectAnEndBeforeTheStartOnly() {
+    RuleContext ctx = new RuleContext(java.time.LocalDate.of(2025, 5, 1), java.time.ZoneOffset.UTC);
+    BusinessRule rule = Entities.CAMPAIGNS.businessRules().get(0);
+    assertThat(
+        rule.check(campaign("2025-05-10", "2025-05-09"), ctx).orElseThrow(),
+        equalTo("end_date 2025-05-09 is before start_date 2025-05-10"));
+    assertThat(rule.check(campaign("2025-05-10", "2025-05-10"), ctx), equalTo(Optional.empty()));
+    assertThat(rule.check(campaign("2025-05-10", "2026-01-01"), ctx), equalTo(Optional.empty()));
+    assertThat(rule.check(campaign("2025-05-10", null), ctx), equalTo(Optional.empty()));
+  }
+
+  private static Row inventory(Long onHand) {
+    return Row.withSchema(Entities.INVENTORY.typedSchema())
+        .withFieldValue(EntitySpec.SOURCE_FILE, "f.csv")
+        .withFieldValue(EntitySpec.LINE_NO, 2L)
+        .withFieldValue("on_hand", onHand)
+        .build();
+  }
+
+  private static Row campaign(String start, String end) {
+    return Row.withSchema(Entities.CAMPAIGNS.typedSchema())
+        .withFieldValue(EntitySpec.SOURCE_FILE, "f.csv")
+        .withFieldValue(EntitySpec.LINE_NO, 2L)
+        .withFieldValue("start_date", java.time.LocalDate.parse(start))
+        .withFieldValue("end_date", end == null ? null : java.time.LocalDate.parse(end))
+        .build();
+  }
+
+  @Test
   void rulesMustReadDeclaredColumnsAndHaveUniqueNames() {
     Column a = Column.optional("a", ColumnType.STRING);
     assertThat(
