@@ -34,7 +34,9 @@ public record ReportData(
     List<MonthSales> monthlySales,
     List<TopCustomer> topCustomers,
     List<SegmentShare> segments,
-    List<IndustryExposure> industries) {
+    List<IndustryExposure> industries,
+    List<FunnelDay> funnel,
+    List<CampaignRow> campaigns) {
 
   /** The run the report is about. */
   public record Run(
@@ -95,6 +97,28 @@ public record ReportData(
   public record SegmentShare(String segment, long customers, BigDecimal sharePct) {}
 
   public record IndustryExposure(String industry, BigDecimal revenue, BigDecimal share, int rank) {}
+
+  /** A date of mart.funnel_daily (SPEC §8). */
+  public record FunnelDay(
+      LocalDate date,
+      long sessions,
+      long productViews,
+      long addToCart,
+      long checkouts,
+      long purchases,
+      BigDecimal viewToCartPct,
+      BigDecimal cartToPurchasePct) {}
+
+  /** A campaign of mart.campaign_performance (SPEC §8). */
+  public record CampaignRow(
+      String campaignId,
+      String name,
+      long sessions,
+      long customersReached,
+      long attributedOrders,
+      BigDecimal attributedRevenue,
+      BigDecimal budgetEur,
+      BigDecimal roas) {}
 
   /** How many runs the history charts cover. */
   public static final int HISTORY_RUNS = 30;
@@ -178,6 +202,18 @@ public record ReportData(
       NamedSql.parse(
           "SELECT industry, revenue, share, rank FROM mart.industry_exposure WHERE as_of = :asOf"
               + " ORDER BY rank, industry");
+
+  static final NamedSql FUNNEL =
+      NamedSql.parse(
+          "SELECT event_date, sessions, product_views, add_to_cart, checkouts, purchases,"
+              + " view_to_cart_pct, cart_to_purchase_pct FROM mart.funnel_daily"
+              + " WHERE as_of = :asOf ORDER BY event_date");
+
+  static final NamedSql CAMPAIGNS =
+      NamedSql.parse(
+          "SELECT campaign_id, campaign_name, sessions, customers_reached, attributed_orders,"
+              + " attributed_revenue, budget_eur, roas FROM mart.campaign_performance"
+              + " WHERE as_of = :asOf ORDER BY attributed_revenue DESC, campaign_id");
 
   /** The latest run's id, if any run was recorded. */
   public static Optional<Long> latestRun(Connection c) throws SQLException {
@@ -305,6 +341,36 @@ public record ReportData(
               rs ->
                   new IndustryExposure(
                       rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getInt(4)));
+      List<FunnelDay> funnel =
+          rows(
+              c,
+              FUNNEL,
+              byAsOf,
+              rs ->
+                  new FunnelDay(
+                      rs.getDate(1).toLocalDate(),
+                      rs.getLong(2),
+                      rs.getLong(3),
+                      rs.getLong(4),
+                      rs.getLong(5),
+                      rs.getLong(6),
+                      rs.getBigDecimal(7),
+                      rs.getBigDecimal(8)));
+      List<CampaignRow> campaigns =
+          rows(
+              c,
+              CAMPAIGNS,
+              byAsOf,
+              rs ->
+                  new CampaignRow(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getLong(3),
+                      rs.getLong(4),
+                      rs.getLong(5),
+                      rs.getBigDecimal(6),
+                      rs.getBigDecimal(7),
+                      rs.getBigDecimal(8)));
       return new ReportData(
           run,
           entities,
@@ -316,7 +382,9 @@ public record ReportData(
           monthly,
           top,
           segments,
-          industries);
+          industries,
+          funnel,
+          campaigns);
     } finally {
       c.rollback();
       c.setAutoCommit(auto);

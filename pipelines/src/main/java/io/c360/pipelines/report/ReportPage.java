@@ -8,6 +8,7 @@ import io.c360.pipelines.report.ReportData.RunPoint;
 import io.c360.pipelines.report.Svg.Bar;
 import io.c360.pipelines.report.Svg.Series;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -70,6 +71,8 @@ final class ReportPage {
     card(b, "Top customers, 12 months", "", top(d));
     card(b, "Segment share of customers", "", segments(d));
     card(b, "Industry exposure, 12 months", "", industries(d));
+    card(b, "Web funnel, 30 days", "full", funnel(d));
+    card(b, "Campaigns, 12 months (7-day last touch)", "full", campaigns(d));
     b.append("</div>\n</main>\n");
     // Measures the layout as the browser laid it out (read by the browser test, which also frames
     // the page at phone width): a page wider than its window scrolls sideways.
@@ -344,6 +347,56 @@ final class ReportPage {
               Html.money(x.revenue())));
     }
     return Svg.rows("Industry exposure", "s3", bars);
+  }
+
+  private static String funnel(ReportData d) {
+    Table t =
+        new Table(
+            "date",
+            "sessions",
+            "product views",
+            "add to cart",
+            "checkouts",
+            "purchases",
+            "view → cart",
+            "cart → purchase");
+    for (ReportData.FunnelDay f : d.funnel()) {
+      String k = "funnel." + f.date() + ".";
+      t.row(
+          Table.text(f.date().toString()),
+          Table.count(k + "sessions", f.sessions()),
+          Table.count(k + "product_views", f.productViews()),
+          Table.count(k + "add_to_cart", f.addToCart()),
+          Table.count(k + "checkouts", f.checkouts()),
+          Table.count(k + "purchases", f.purchases()),
+          Table.text(Html.pct(f.viewToCartPct())),
+          Table.text(Html.pct(f.cartToPurchasePct())));
+    }
+    return t.html("no web events in the 30 days to this asOf");
+  }
+
+  private static String campaigns(ReportData d) {
+    Table t =
+        new Table(
+            "campaign",
+            "sessions",
+            "customers reached",
+            "attributed orders",
+            "attributed revenue",
+            "budget",
+            "ROAS");
+    for (ReportData.CampaignRow x : d.campaigns()) {
+      String k = "campaign." + x.campaignId() + ".";
+      t.row(
+          Table.text(x.name() + " (" + x.campaignId() + ")"),
+          Table.count(k + "sessions", x.sessions()),
+          Table.count(k + "customers_reached", x.customersReached()),
+          Table.count(k + "attributed_orders", x.attributedOrders()),
+          Table.money(k + "attributed_revenue", x.attributedRevenue()),
+          Table.text(Html.money(x.budgetEur())),
+          Table.text(x.roas() == null ? "" : x.roas().setScale(2, RoundingMode.HALF_UP) + "×"));
+    }
+    return t.html("no campaign overlaps the 12 months to this asOf");
   }
 
   /** Axis labels: 1.2k, 3.4M. */

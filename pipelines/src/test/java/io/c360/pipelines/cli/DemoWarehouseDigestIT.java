@@ -47,7 +47,13 @@ class DemoWarehouseDigestIT {
           "dw.dim_campaign",
           "dw.fact_web_events",
           "dw.web_event_keys",
-          "dw.fact_inventory");
+          "dw.fact_inventory",
+          // V67: SPEC §8 and §9's marts (issue 16)
+          "mart.funnel_daily",
+          "mart.campaign_performance",
+          "mart.inventory_health",
+          "mart.next_best_category",
+          "mart.recommender_eval");
 
   @TempDir Path tmp;
 

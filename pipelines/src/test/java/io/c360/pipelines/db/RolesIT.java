@@ -226,14 +226,28 @@ class RolesIT {
               c,
               "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'share'::regnamespace"
                   + " AND c.relkind = 'v' ORDER BY 1");
+      // SPEC §8's warehouse tables are shared too (sql/V65, V66), under their own names
+      List<String> sharedTables = List.of("dim_campaign", "fact_inventory", "fact_web_events");
+      assertThat(
+          TestDatabase.column(
+              c,
+              "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'dw'::regnamespace AND"
+                  + " c.relname IN ('dim_campaign', 'fact_inventory', 'fact_web_events') ORDER"
+                  + " BY 1"),
+          equalTo(sharedTables));
+      List<String> expected = new java.util.ArrayList<>(marts);
+      expected.addAll(sharedTables);
+      java.util.Collections.sort(expected);
       assertThat(marts, hasItem("customer_360"));
-      assertThat("one share view per mart, same name", shared, equalTo(marts));
+      assertThat(
+          "one share view per mart and shared dw table, same name", shared, equalTo(expected));
       assertThat(
           TestDatabase.column(
               c,
               "SELECT table_name || '.' || column_name FROM information_schema.columns"
                   + " WHERE table_schema = 'share' AND column_name IN"
-                  + " ('customer_id', 'name', 'email', 'account_id', 'transaction_id')"),
+                  + " ('customer_id', 'name', 'email', 'account_id', 'transaction_id',"
+                  + " 'session_id', 'event_id', 'customer_sk', 'product_sk')"),
           empty());
     }
   }

@@ -339,6 +339,22 @@ class ReportIT {
           "SELECT 'industry.' || industry || '.revenue', revenue FROM"
               + " mart.industry_exposure WHERE as_of = :asOf",
           d);
+      query(
+          c,
+          expected,
+          "SELECT 'funnel.' || event_date || '.' || k, v FROM mart.funnel_daily, LATERAL (VALUES"
+              + " ('sessions', sessions), ('product_views', product_views), ('add_to_cart',"
+              + " add_to_cart), ('checkouts', checkouts), ('purchases', purchases)) x(k, v)"
+              + " WHERE as_of = :asOf",
+          d);
+      query(
+          c,
+          expected,
+          "SELECT 'campaign.' || campaign_id || '.' || k, v FROM mart.campaign_performance,"
+              + " LATERAL (VALUES ('sessions', sessions::numeric), ('customers_reached',"
+              + " customers_reached), ('attributed_orders', attributed_orders),"
+              + " ('attributed_revenue', attributed_revenue)) x(k, v) WHERE as_of = :asOf",
+          d);
       assertThat(
           "a hostile industry reached the marts",
           scalar(

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The KPI pipeline gives the same marts on Flink (batch, parallelism 2) as on the Direct runner,
- * over KpiMartsIT's fixture, in which every mart has rows. Flink batch hands a grouped Iterable out
+ * over KpiMartsIT's fixture, in which every mart has rows (SPEC §8/§9's funnel, campaign, inventory
+ * and next-best-category marts too, from its WebFixture). Flink batch hands a grouped Iterable out
  * once only, which the Direct runner does not enforce: this is the test that catches a transform
  * reading one twice.
  */

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 
 import io.c360.transforms.testing.KpiReference;
 import io.c360.transforms.testing.TestDatabase;
@@ -240,13 +241,14 @@ class KpiMartsIT implements Serializable {
               "SELECT stockout_shop_days_30d FROM mart.inventory_health"
                   + " WHERE as_of = '2025-05-15' AND product_id = 'P15'"),
           greaterThanOrEqualTo(15L * 2));
+      String ranked =
+          "SELECT count(*) FROM mart.next_best_category WHERE as_of = '2025-05-15' AND rank = ";
+      // most fixture customers buy every few days and have all seven categories: no row for them
+      assertThat("customers with a recommendation", scalar(st, ranked + "1"), greaterThan(0L));
       assertThat(
-          "three recommendations for most customers",
-          scalar(
-              st,
-              "SELECT count(*) FROM mart.next_best_category WHERE as_of = '2025-05-15'"
-                  + " AND rank = 3"),
-          greaterThan(100L));
+          "fewer than three where fewer categories remain unbought",
+          scalar(st, ranked + "3"),
+          lessThan(scalar(st, ranked + "1")));
     }
   }
 
