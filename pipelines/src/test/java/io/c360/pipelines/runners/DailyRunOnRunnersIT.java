@@ -84,6 +84,18 @@ class DailyRunOnRunnersIT {
     assertThat(direct.get("mart.customer_360").size(), greaterThan(0));
     assertThat(direct.get("dq.rejected_rows").size(), greaterThan(0));
     assertThat(direct.get("mart.anomalies").toString(), containsString("zscore_amount"));
+    // SPEC §8 and §9: the generated campaigns, web events and inventory, and their marts
+    for (String filled :
+        List.of(
+            "dw.dim_campaign",
+            "dw.fact_web_events",
+            "dw.fact_inventory",
+            "mart.funnel_daily",
+            "mart.campaign_performance",
+            "mart.inventory_health",
+            "mart.next_best_category")) {
+      assertThat(filled, direct.get(filled).size(), greaterThan(0));
+    }
     for (TestDatabase other : List.of(LOCAL_DB, CLUSTER_DB)) {
       Map<String, List<List<String>>> theirs = snapshot(other);
       assertThat(theirs.keySet(), equalTo(direct.keySet()));
