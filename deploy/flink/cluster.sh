@@ -119,8 +119,8 @@ write_config() {
 jobmanager.rpc.address: 127.0.0.1
 jobmanager.rpc.port: $rpc_port
 jobmanager.bind-host: 127.0.0.1
-jobmanager.memory.process.size: 1024m
-jobmanager.memory.heap.size: 512m
+jobmanager.memory.process.size: 1536m
+jobmanager.memory.heap.size: 1024m
 jobmanager.memory.off-heap.size: 128m
 jobmanager.memory.jvm-metaspace.size: 256m
 jobmanager.memory.jvm-overhead.min: 128m
