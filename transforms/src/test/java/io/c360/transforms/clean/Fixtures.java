@@ -61,7 +61,33 @@ public final class Fixtures {
               "customer_id", "C1",
               "channel_id", "CH1",
               "interactions_count", "3",
-              "revenue_eur", "1.50"));
+              "revenue_eur", "1.50"),
+          "campaigns",
+          Map.of(
+              "campaign_id", "CA1",
+              "campaign_name", "Spring sale",
+              "channel_id", "CH1",
+              "start_date", "2024-01-01",
+              "end_date", "2024-12-31",
+              "budget_eur", "1000.00",
+              "updated_at", "2024-06-10 08:00:00"),
+          "web_events",
+          Map.of(
+              "event_id", "E1",
+              "session_id", "SE1",
+              "customer_id", "C1",
+              "event_type", "product_view",
+              "product_id", "P1",
+              "campaign_id", "CA1",
+              "event_ts", "2024-06-10 12:00:00"),
+          "inventory",
+          Map.of(
+              "snapshot_date", "2024-06-10",
+              "product_id", "P1",
+              "shop_id", "S1",
+              "on_hand", "5",
+              "on_order", "2",
+              "unit_cost", "3.50"));
 
   private Fixtures() {}
 

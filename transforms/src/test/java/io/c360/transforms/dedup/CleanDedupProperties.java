@@ -53,18 +53,25 @@ class CleanDedupProperties implements Serializable {
           "products", "brand",
           "channels", "channel_type",
           "sales", "shop_id",
-          "traffic", "interactions_count");
+          "traffic", "interactions_count",
+          "campaigns", "campaign_name",
+          "web_events", "session_id",
+          "inventory", "on_order");
 
   /** Small pools for version-key columns, so keys collide; "" lands as null. */
   private static final Map<String, List<String>> KEY_POOL =
-      Map.of(
-          "customer_id", List.of("C1", "C2", "C3.0"),
-          "product_id", List.of("P1", "P2"),
-          "channel_id", List.of("CH1", "CH2", "CH3"),
-          "transaction_id", List.of("T1", "T2", "T3", "T4"),
-          "updated_at", List.of("2024-06-01 08:00", "2024-06-02T08:00:00+02:00", ""),
-          "account_id", List.of("A1", ""),
-          "send_date", List.of("2024-06-09", "2024-06-10"));
+      Map.ofEntries(
+          Map.entry("customer_id", List.of("C1", "C2", "C3.0")),
+          Map.entry("product_id", List.of("P1", "P2")),
+          Map.entry("channel_id", List.of("CH1", "CH2", "CH3")),
+          Map.entry("transaction_id", List.of("T1", "T2", "T3", "T4")),
+          Map.entry("updated_at", List.of("2024-06-01 08:00", "2024-06-02T08:00:00+02:00", "")),
+          Map.entry("account_id", List.of("A1", "")),
+          Map.entry("send_date", List.of("2024-06-09", "2024-06-10")),
+          Map.entry("campaign_id", List.of("CA1", "CA2")),
+          Map.entry("event_id", List.of("E1", "E2", "E3")),
+          Map.entry("snapshot_date", List.of("2024-06-09", "2024-06-10")),
+          Map.entry("shop_id", List.of("S1", "S2")));
 
   enum Kind {
     GOOD,
