@@ -28,7 +28,7 @@ import org.apache.beam.sdk.values.PCollectionList;
  * state's fold, like the other reads) and gives mart rows, replaced with the others.
  *
  * <pre>{@code
- * outputs.add(asOf.apply("CommerceMarts", CommerceMarts.of(ds, d, tz, categories)));
+ * outputs.add(asOf.apply("WebCampaignInventoryMarts", CommerceMarts.of(ds, d, tz, categories)));
  * }</pre>
  */
 final class CommerceMarts extends PTransform<PCollection<String>, PCollection<MartRow>> {
@@ -141,7 +141,8 @@ final class CommerceMarts extends PTransform<PCollection<String>, PCollection<Ma
                     InventoryMarts.windowParams(d),
                     new PurchaseMapper(),
                     nullableCategory))
-            .apply("NextBestCategory", NextBestCategory.forAsOf(d).withCategories(categories));
+            .apply(
+                "RankUnboughtCategories", NextBestCategory.forAsOf(d).withCategories(categories));
 
     return PCollectionList.of(List.of(funnel, campaigns, inventory, nextBest))
         .apply("FlattenCommerceMarts", Flatten.pCollections())

@@ -268,7 +268,8 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
             .apply("ZScoreAmountAnomalies", ParDo.of(new SalesMarts.ZScoreFn(d))));
 
     // SPEC §8 and §9: web funnel, campaigns, inventory, next best category
-    outputs.add(asOf.apply("CommerceMarts", CommerceMarts.of(ds, d, timezone(), categories())));
+    outputs.add(
+        asOf.apply("WebCampaignInventoryMarts", CommerceMarts.of(ds, d, timezone(), categories())));
 
     PCollection<MartRow> rows =
         PCollectionList.of(outputs)

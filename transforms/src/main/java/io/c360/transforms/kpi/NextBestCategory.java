@@ -31,7 +31,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <pre>{@code
  * PCollection<MartRow> rows =
- *     purchases.apply("NextBestCategory", NextBestCategory.forAsOf(d).withCategories(accepted));
+ *     purchases.apply("RankUnboughtCategories", NextBestCategory.forAsOf(d).withCategories(accepted));
  * }</pre>
  */
 @AutoValue

@@ -120,7 +120,7 @@ class NextBestCategoryTest implements Serializable {
                 Create.of(purchases)
                     .withCoder(
                         KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(StringUtf8Coder.of()))))
-            .apply("NextBestCategory", NextBestCategory.forAsOf(D));
+            .apply("RankUnboughtCategories", NextBestCategory.forAsOf(D));
     PAssert.that(rows)
         .containsInAnyOrder(
             row("A", 1, "Beauty", "2.083333"),
