@@ -262,7 +262,7 @@ public abstract class Marts extends PTransform<PBegin, PCollection<KV<String, Lo
                 read(
                     ds,
                     KpiState.ZSCORE_CANDIDATES_SQL,
-                    KpiState.WINDOW_TWICE,
+                    KpiState.WINDOW_THRICE,
                     new KpiState.ZCandidateMapper(),
                     KpiCoders.ZCandidateCoder.of()))
             .apply("ZScoreAmountAnomalies", ParDo.of(new SalesMarts.ZScoreFn(d))));
