@@ -1,6 +1,8 @@
 package io.c360.transforms.kpi;
 
 import io.c360.transforms.grouping.ShardedCoGroupByKey;
+import io.c360.transforms.grouping.ShardedCountDistinct;
+import io.c360.transforms.grouping.ShardedGroupByKey;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -19,8 +21,6 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -95,30 +95,28 @@ final class WebMarts {
     }
   }
 
-  static final class BitOr implements SerializableFunction<Iterable<Integer>, Integer> {
-    @Override
-    public Integer apply(Iterable<Integer> bits) {
-      int m = 0;
-      for (int b : bits) {
-        m |= b;
+  /** (date \u001f session, its event type bits) to (date, the session's event types that date). */
+  static final class SessionMaskFn
+      extends DoFn<KV<String, Iterable<Integer>>, KV<String, Integer>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<Integer>> in, OutputReceiver<KV<String, Integer>> out) {
+      int mask = 0;
+      for (int b : in.getValue()) {
+        mask |= b;
       }
-      return m;
+      String key = in.getKey();
+      out.output(KV.of(key.substring(0, key.indexOf(ComputeMarts.SEP)), mask));
     }
   }
 
   /** funnel_daily from the (date \u001f session, event types) of the window. */
   static PCollection<MartRow> funnel(PCollection<KV<String, Integer>> events, LocalDate asOf) {
+    // One group per (date, session): sharded, as a plain Combine.perKey would make one Direct
+    // runner bundle per session (bench/RESULTS.md, "§8 marts on the Direct runner").
     return events
-        .apply("SessionEventTypes", Combine.perKey(new BitOr()))
-        .apply(
-            "KeyByDate",
-            MapElements.into(
-                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
-                .via(
-                    kv ->
-                        KV.of(
-                            kv.getKey().substring(0, kv.getKey().indexOf(ComputeMarts.SEP)),
-                            kv.getValue())))
+        .apply("GroupSessionEvents", ShardedGroupByKey.create())
+        .apply("SessionEventTypesByDate", ParDo.of(new SessionMaskFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()))
         .apply("CountSessionsPerDate", Combine.perKey(new FunnelCountFn()))
         .apply("FunnelRows", ParDo.of(new FunnelRowFn(asOf)))
@@ -355,14 +353,12 @@ final class WebMarts {
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                     .via(t -> KV.of(t.getString("campaign_id"), t.getString("session_id"))))
             .setCoder(pairCoder)
-            .apply("DistinctCampaignSessions", Distinct.create())
-            .apply("CountCampaignSessions", Count.perKey());
+            .apply("CountCampaignSessions", ShardedCountDistinct.create());
     PCollection<KV<String, Long>> reached =
         touches
             .apply("CampaignCustomers", ParDo.of(new CampaignCustomerFn()))
             .setCoder(pairCoder)
-            .apply("DistinctCampaignCustomers", Distinct.create())
-            .apply("CountCampaignCustomers", Count.perKey());
+            .apply("CountCampaignCustomers", ShardedCountDistinct.create());
     PCollection<KV<String, Row>> touchesByCustomer =
         touches
             .apply("TouchesByCustomer", ParDo.of(new TouchByCustomerFn()))
@@ -384,8 +380,7 @@ final class WebMarts {
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                     .via(kv -> KV.of(kv.getKey(), kv.getValue().getKey())))
             .setCoder(pairCoder)
-            .apply("DistinctAttributedOrders", Distinct.create())
-            .apply("CountAttributedOrders", Count.perKey());
+            .apply("CountAttributedOrders", ShardedCountDistinct.create());
     PCollection<KV<String, BigDecimal>> revenue =
         attributed
             .apply(
