@@ -94,10 +94,9 @@ final class KpiState {
   /** Per customer with a sale &lt;= D: lifetime figures to D and revenue by month (see below). */
   static final String CUSTOMER_FIGURES_SQL =
       "WITH extra AS (SELECT customer_id, sum(n - 1) AS orders FROM ("
-          + "   SELECT f.customer_id, s.order_key, count(DISTINCT f.sales_date) AS n"
-          + "   FROM kpi.order_span s JOIN dw.fact_sales f"
-          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
-          + "   WHERE s.first_date <= ? AND f.status = 'completed' AND f.sales_date <= ?"
+          + "   SELECT o.customer_id, s.order_key, count(*) AS n"
+          + "   FROM kpi.order_span s JOIN kpi.customer_order o ON o.order_key = s.order_key"
+          + "   WHERE s.first_date <= ? AND o.sales_date <= ?"
           + "   GROUP BY 1, 2) x GROUP BY 1),"
           + " tail AS (SELECT customer_id, sum(sales) AS sales, sum(revenue) AS revenue,"
           + "   sum(rev_sales) AS rev_sales, sum(orders) AS orders,"
@@ -208,11 +207,10 @@ final class KpiState {
   /** daily_sales: a row per date in (D − 12 months, D] with any sale. */
   static final String DAILY_SQL =
       "WITH extra AS (SELECT sales_date, sum(n - 1) AS orders FROM ("
-          + "   SELECT f.sales_date, s.order_key, count(DISTINCT f.customer_id) AS n"
-          + "   FROM kpi.order_span s JOIN dw.fact_sales f"
-          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
-          + "   WHERE s.last_date > ? AND s.first_date <= ? AND f.status = 'completed'"
-          + "   AND f.sales_date > ? AND f.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1)"
+          + "   SELECT o.sales_date, s.order_key, count(*) AS n"
+          + "   FROM kpi.order_span s JOIN kpi.customer_order o ON o.order_key = s.order_key"
+          + "   WHERE s.last_date > ? AND s.first_date <= ?"
+          + "   AND o.sales_date > ? AND o.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1)"
           + " SELECT d.sales_date, d.revenue, d.orders - coalesce(e.orders, 0), d.customers,"
           + " d.units FROM kpi.sales_day d LEFT JOIN extra e ON e.sales_date = d.sales_date"
           + " WHERE d.sales_date > ? AND d.sales_date <= ? AND d.sales > 0";
@@ -229,12 +227,11 @@ final class KpiState {
   /** monthly_sales: the 12 calendar months ending with month(D), up to D. */
   static final String MONTHLY_SQL =
       "WITH extra AS (SELECT month, sum(n - 1) AS orders FROM ("
-          + "   SELECT date_trunc('month', f.sales_date)::date AS month, s.order_key,"
-          + "   count(DISTINCT (f.sales_date, f.customer_id)) AS n"
-          + "   FROM kpi.order_span s JOIN dw.fact_sales f"
-          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
-          + "   WHERE s.last_date >= ? AND s.first_date <= ? AND f.status = 'completed'"
-          + "   AND f.sales_date >= ? AND f.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1),"
+          + "   SELECT date_trunc('month', o.sales_date)::date AS month, s.order_key,"
+          + "   count(*) AS n"
+          + "   FROM kpi.order_span s JOIN kpi.customer_order o ON o.order_key = s.order_key"
+          + "   WHERE s.last_date >= ? AND s.first_date <= ?"
+          + "   AND o.sales_date >= ? AND o.sales_date <= ? GROUP BY 1, 2) x GROUP BY 1),"
           + " tail AS (SELECT customer_id, sum(completed) AS completed FROM kpi.customer_day"
           + "   WHERE sales_date > ? AND sales_date < ? GROUP BY customer_id),"
           + " cust AS (SELECT m.month, count(*) FILTER (WHERE m.completed"
@@ -266,11 +263,10 @@ final class KpiState {
   /** product_performance over (D − 12 months, D]. */
   static final String PRODUCTS_SQL =
       "WITH extra AS (SELECT product_id, category, sum(n - 1) AS orders FROM ("
-          + "   SELECT f.product_id, coalesce(f.category_at_sale, '') AS category, s.order_key,"
-          + "   count(DISTINCT f.sales_date) AS n FROM kpi.order_span s JOIN dw.fact_sales f"
-          + "   ON coalesce(f.order_id, f.transaction_id) = s.order_key"
-          + "   WHERE s.last_date > ? AND s.first_date <= ? AND f.status = 'completed'"
-          + "   AND f.product_id IS NOT NULL AND f.sales_date > ? AND f.sales_date <= ?"
+          + "   SELECT o.product_id, o.category, s.order_key, count(*) AS n"
+          + "   FROM kpi.order_span s JOIN kpi.product_order o ON o.order_key = s.order_key"
+          + "   WHERE s.last_date > ? AND s.first_date <= ?"
+          + "   AND o.sales_date > ? AND o.sales_date <= ?"
           + "   GROUP BY 1, 2, 3) x GROUP BY 1, 2),"
           + " p AS (SELECT product_id, category, sum(revenue) AS revenue, sum(units) AS units,"
           + "   sum(orders) AS orders FROM kpi.product_day WHERE sales_date > ? AND sales_date <= ?"

@@ -251,6 +251,10 @@ final class KpiFixture {
                 + " VALUES (?,?,?,?,'S1',?,?,?,?,?,?,?,?,?,false,1)")) {
       int tx = 0;
       int order = 0;
+      // orders split over dates and customers (order ids recur, as in real feeds): a separate
+      // stream, so the rest of the fixture stays what it was
+      Random splits = new Random(99);
+      List<String> earlierOrders = new ArrayList<>();
       for (LocalDate d = START; !d.isAfter(END); d = d.plusDays(1)) {
         List<String> buyers = new ArrayList<>();
         // loyal customers buy every few days so some are consistent top customers
@@ -273,6 +277,14 @@ final class KpiFixture {
           String orderId = rnd.nextInt(5) == 0 ? null : "O" + (++order);
           if (orderId == null) {
             lines = 1;
+          } else if (splits.nextInt(20) == 0 && !earlierOrders.isEmpty()) {
+            // a line of an order of an earlier date, often another customer's
+            orderId = earlierOrders.get(splits.nextInt(earlierOrders.size()));
+          } else {
+            earlierOrders.add(orderId);
+            if (earlierOrders.size() > 300) {
+              earlierOrders.remove(0);
+            }
           }
           for (int l = 0; l < lines; l++) {
             String tid = String.format("T%06d", ++tx);

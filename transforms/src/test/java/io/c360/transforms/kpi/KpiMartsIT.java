@@ -121,6 +121,15 @@ class KpiMartsIT implements Serializable {
       assertThat(
           scalar(st, "SELECT count(*) FROM dw.fact_sales WHERE order_id IS NULL"), greaterThan(0L));
       assertThat(
+          "completed orders split over dates and over customers (kpi.order_span)",
+          scalar(
+              st,
+              "SELECT least(count(*) FILTER (WHERE d > 1), count(*) FILTER (WHERE c > 1))"
+                  + " FROM (SELECT order_id, count(DISTINCT sales_date) AS d,"
+                  + " count(DISTINCT customer_id) AS c FROM dw.fact_sales"
+                  + " WHERE status = 'completed' AND order_id IS NOT NULL GROUP BY order_id) o"),
+          greaterThan(10L));
+      assertThat(
           scalar(st, "SELECT count(*) FROM dw.fact_sales WHERE product_id IS NULL"),
           greaterThan(0L));
       assertThat(
