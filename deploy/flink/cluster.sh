@@ -222,8 +222,11 @@ start() {
     rm -f "$dir/lib/c360-job.jar"
   fi
   write_config
+  # Heap as jobmanager.memory.heap.size above. A 4 MB thread stack: the JobManager deserializes a
+  # submitted JobGraph recursively (JobVertex -> IntermediateDataSet -> JobEdge -> JobVertex), and
+  # the eight-entity load job overflowed the default 1 MB (StackOverflowError in the REST handler).
   start_jvm jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-    -Xms512m -Xmx512m -XX:MaxMetaspaceSize=256m
+    -Xms1024m -Xmx1024m -Xss4m -XX:MaxMetaspaceSize=256m
   # Heap = framework + task heap; direct = framework + task off-heap + network (as Flink computes).
   # Each TaskManager has its own resource id (its name in the REST API and the logs) and its own
   # temporary directories; the config file is shared, the differences are dynamic properties.
