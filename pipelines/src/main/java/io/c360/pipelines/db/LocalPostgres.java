@@ -3,6 +3,9 @@ package io.c360.pipelines.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +28,11 @@ public final class LocalPostgres implements Closeable {
     this.dataDir = dataDir;
   }
 
-  /** Starts (or re-opens) the server whose data lives in {@code dataDir}. */
+  /**
+   * Starts (or re-opens) the server whose data lives in {@code dataDir}. Fails when {@code port} is
+   * taken: the embedded server's start-up waits for any server to answer on its port, so a run
+   * would otherwise work in whatever warehouse already listens there (another project's).
+   */
   public static LocalPostgres start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
     Path pidFile = dataDir.resolve("postmaster.pid");
@@ -40,6 +47,7 @@ public final class LocalPostgres implements Closeable {
               + "/"
               + DATABASE);
     }
+    requireFree(port, dataDir);
     EmbeddedPostgres pg =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDir)
@@ -54,6 +62,26 @@ public final class LocalPostgres implements Closeable {
             .setServerConfig("synchronous_commit", "off")
             .start();
     return new LocalPostgres(pg, dataDir);
+  }
+
+  private static void requireFree(int port, Path dataDir) throws IOException {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot start the embedded PostgreSQL of "
+              + dataDir
+              + ": port "
+              + port
+              + " is taken by another process (another c360 folder's embedded PostgreSQL?). Pass"
+              + " --pgPort with a free port, or --jdbcUrl=jdbc:postgresql://localhost:"
+              + port
+              + "/"
+              + DATABASE
+              + " to use the server that holds it",
+          e);
+    }
   }
 
   public int port() {
