@@ -233,6 +233,7 @@ LOAD_END=$(load_avg)
 # ------------------------------------------------------------------ figures
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print ""; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 # per-run values of one contender: field = wall | rss | pss | stage:<name> | summary
+#   | busy:<read+parse|transform|write> (the load stage's busy time per part, summed over threads)
 values() {
   local c=$1 f=$2 i base
   for i in $(seq "$RUNS"); do
@@ -245,6 +246,7 @@ values() {
       total) awk '$1 == "total" {print $2}' "$base.log" ;;
       summary) sed -n 's/^== c360 run .*, \([0-9.]*\) s ==$/\1/p' "$base.log" | head -1 ;;
       stage:*) awk -v s="${f#stage:}" '$1 == "stage" && $2 == s {print $3}' "$base.log" | head -1 ;;
+      busy:*) sed -n "s/^stage load .*[:,] ${f#busy:} \([0-9.]*\) s.*/\1/p" "$base.log" | head -1 ;;
     esac
   done
 }
@@ -272,7 +274,7 @@ stages() {
     *)
       local tot load marts
       tot=$(med "$1" summary); load=$(med "$1" stage:load); marts=$(med "$1" stage:marts)
-      echo "load $(fmt "$load") / marts $(fmt "$marts") / rest of run $(awk -v t="$tot" -v l="$load" -v m="$marts" 'BEGIN {printf "%.1f", t - l - m}') (summary total $(fmt "$tot"))" ;;
+      echo "load $(fmt "$load") (busy over threads: read+parse $(fmt "$(med "$1" busy:read+parse)"), transform $(fmt "$(med "$1" busy:transform)"), write $(fmt "$(med "$1" busy:write)")) / marts $(fmt "$marts") / rest of run $(awk -v t="$tot" -v l="$load" -v m="$marts" 'BEGIN {printf "%.1f", t - l - m}') (summary total $(fmt "$tot"))" ;;
   esac
 }
 name() {
@@ -317,6 +319,6 @@ mart_counts() {
     echo "| $(name "$c" | cut -d' ' -f1) $c | $(sales_counts "$c" | tr ' ' '/' | sed 's|/| / |g') | $(cut -f1 <<<"$mc") | $(cut -f2 <<<"$mc") |"
   done
   echo
-  echo "seconds: (a) and (b) = their client's own clock, from an open connection to the last commit (the client is a small JVM, bench/BenchDb.java, standing in for psql; its start-up is left out, the process wall column has it); (c) and (d) = the process wall clock of \`java -jar c360-<runner>.jar run\` as a user runs it (JVM, Flyway validate, lock, load pipeline, reconciliation, checks, KPI pipeline, summary). rows/s = sales rows in the day's files / seconds; ratio to (b) = seconds / seconds of (b). Stages: (b) per script, each one transaction; c360 = the run summary's stage load and stage marts, rest = summary total - both (migrate check, lock, checks, run record); neither the summary nor ops.pipeline_runs splits a stage into read+parse / transform / write. Every run starts on a fresh clone of its contender's template database, on the one PostgreSQL server. Peak RSS = the contender's process (/usr/bin/time %M); PostgreSQL peak PSS = postmaster + backends, sampled every 0.5 s (includes the shared buffers touched so far)."
+  echo "seconds: (a) and (b) = their client's own clock, from an open connection to the last commit (the client is a small JVM, bench/BenchDb.java, standing in for psql; its start-up is left out, the process wall column has it); (c) and (d) = the process wall clock of \`java -jar c360-<runner>.jar run\` as a user runs it (JVM, Flyway validate, lock, load pipeline, reconciliation, checks, KPI pipeline, summary). rows/s = sales rows in the day's files / seconds; ratio to (b) = seconds / seconds of (b). Stages: (b) per script, each one transaction; c360 = the run summary's stage load and stage marts, rest = summary total - both (migrate check, lock, checks, run record); the load stage's read+parse / transform / write are its steps' busy time as the summary prints it (Beam counters of the time spent parsing files, cleaning and deduplicating, and in PostgreSQL; summed over the runner's threads, so they can add up to more than the stage; what the stage's wall clock has beyond them is the runner: shuffles, coders, scheduling). Every run starts on a fresh clone of its contender's template database, on the one PostgreSQL server. Peak RSS = the contender's process (/usr/bin/time %M); PostgreSQL peak PSS = postmaster + backends, sampled every 0.5 s (includes the shared buffers touched so far)."
 } | tee "$OUT"
 log "done in $(( $(date +%s) - t_start )) s; table in $OUT, logs in $WORK/runs"

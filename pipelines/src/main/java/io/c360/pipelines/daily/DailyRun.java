@@ -74,7 +74,7 @@ public final class DailyRun {
             LoadStage.landing(options.getInput(), runDate, out, e -> summary.skipped(e.name()));
         recorder.checkHeld("load");
         LoadStage.Result load = LoadStage.run(options, ctx, wh, landing, out);
-        summary.stage("load", load.took());
+        summary.stage("load", load.took()).busy("load", load.busy());
         load.counts().values().forEach(summary::entity);
         summary.notices(load.notices());
         summary.rejectsByRule(load.rejectsByRule());

@@ -14,6 +14,7 @@ import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.jdbc.SqlNames;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.scd2.DimensionSpec;
 import io.c360.transforms.scd2.Scd2;
 import io.c360.transforms.scd2.Type1;
@@ -65,15 +66,17 @@ public final class LoadStage {
 
   /**
    * What the load did: every entity's counts (skipped ones too), the files' unknown-column notices,
-   * the run's rejects per entity and rule, the warehouse's dimension and fact figures after it, and
-   * the time it took.
+   * the run's rejects per entity and rule, the warehouse's dimension and fact figures after it, the
+   * time it took, and its steps' busy time per part ({@link BusyTime}: read+parse, transform,
+   * write, summed over the runner's threads).
    */
   public record Result(
       Map<String, EntityCounts> counts,
       List<FileNotices> notices,
       Map<String, Long> rejectsByRule,
       Map<String, Long> dimensions,
-      Duration took) {}
+      Duration took,
+      Map<BusyTime.Part, Duration> busy) {}
 
   /** Staging holds one run per entity: older runs' rows go when a new run starts. */
   private static final Map<EntitySpec, NamedSql> CLEAR_STAGING = new LinkedHashMap<>();
@@ -163,7 +166,8 @@ public final class LoadStage {
           FileNotices.ofRun(c, ctx.runId()),
           figures(c, REJECTS_BY_RULE, ctx.runId()),
           figures(c, DIMENSIONS, ctx.runId()),
-          took);
+          took,
+          BusyTime.of(result.metrics()));
     }
   }
 

@@ -3,21 +3,26 @@ package io.c360.pipelines.daily;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +128,18 @@ class LoadStageIT {
       assertThat(
           load.rejectsByRule().values().stream().mapToLong(Long::longValue).sum(),
           equalTo(count("SELECT count(*) FROM dq.rejected_rows WHERE run_id = " + runId)));
+
+      // The split of the stage: every part did work that day, and none is more than the stage's
+      // wall clock on each of the Direct runner's threads (the parts are summed over threads).
+      int threads = options.as(DirectOptions.class).getTargetParallelism();
+      assertThat(load.busy().keySet(), contains(BusyTime.Part.values()));
+      for (Map.Entry<BusyTime.Part, Duration> part : load.busy().entrySet()) {
+        assertThat(part.getKey() + " busy", part.getValue(), greaterThan(Duration.ZERO));
+        assertThat(
+            part.getKey() + " busy within " + threads + " threads x " + load.took(),
+            part.getValue(),
+            lessThanOrEqualTo(load.took().multipliedBy(threads)));
+      }
     }
   }
 

@@ -1,15 +1,18 @@
 package io.c360.pipelines.testing;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
 import io.c360.pipelines.daily.RunSummary;
+import io.c360.transforms.quality.BusyTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Supplier;
@@ -44,6 +47,13 @@ public final class RunnerComparison {
       RunSummary s = DailyRun.execute(o, System.out);
       millis[i] = (System.nanoTime() - start) / 1_000_000;
       assertThat(runner + " run of " + day + ": " + s.message(), s.status(), is("succeeded"));
+      // The load's split into read+parse, transform and write reaches the summary on every runner.
+      for (BusyTime.Part part : BusyTime.Part.values()) {
+        assertThat(
+            runner + " " + day + " load busy " + part,
+            s.busy("load").getOrDefault(part, Duration.ZERO),
+            greaterThan(Duration.ZERO));
+      }
       record(runner, "run " + day, millis[i]);
     }
     return millis;

@@ -6,6 +6,7 @@ import com.google.auto.value.AutoValue;
 import io.c360.transforms.common.Names;
 import io.c360.transforms.model.BusinessRule;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.quality.Counters;
 import io.c360.transforms.quality.Quarantine;
 import java.time.LocalDate;
@@ -157,6 +158,7 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
     private final Counter rowsIn;
     private final Counter clean;
     private final Counter rejectedRows;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.TRANSFORM);
     private transient Map<String, Counter> perRule;
 
     CleanFn(RowCleaner cleaner, EntitySpec entity) {
@@ -175,7 +177,9 @@ public abstract class CleanRows extends PTransform<PCollection<Row>, PCollection
     @ProcessElement
     public void process(@Element Row raw, MultiOutputReceiver out) {
       rowsIn.inc();
+      long t = System.nanoTime();
       RowCleaner.Result r = cleaner.clean(raw);
+      busy.addSince(t);
       if (r.isClean()) {
         clean.inc();
         out.get(CLEAN).output(r.clean().get());

@@ -6,6 +6,7 @@ import com.google.auto.value.AutoValue;
 import io.c360.transforms.common.Names;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.quality.Counters;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -242,6 +243,7 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
     private final Counter keptRows;
     private final Counter exact;
     private final Counter superseded;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.TRANSFORM);
 
     ResolveFn(List<String> content, Schema dropped, String namespace) {
       this.content = content;
@@ -254,7 +256,10 @@ public abstract class Dedup extends PTransform<PCollection<Row>, PCollectionTupl
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<Row>> group, MultiOutputReceiver out) {
-      for (Decision d : resolve(group.getValue(), content)) {
+      long t = System.nanoTime();
+      List<Decision> decisions = resolve(group.getValue(), content);
+      busy.addSince(t);
+      for (Decision d : decisions) {
         rowsIn.inc();
         if (d.reason == null) {
           keptRows.inc();

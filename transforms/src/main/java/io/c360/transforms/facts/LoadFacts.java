@@ -4,6 +4,7 @@ import static io.c360.transforms.common.Args.checkArgument;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.jdbc.PgConnection;
+import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.quality.Counters;
 import java.sql.Connection;
 import java.time.ZoneId;
@@ -145,6 +146,7 @@ public abstract class LoadFacts extends PTransform<PCollection<?>, PCollection<F
     private final PgConnection pg;
     private final long runId;
     private final ZoneId zone;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.WRITE);
 
     LoadFn(PgConnection pg, long runId, ZoneId zone) {
       this.pg = pg;
@@ -156,9 +158,11 @@ public abstract class LoadFacts extends PTransform<PCollection<?>, PCollection<F
     public void process(@Element String fact, OutputReceiver<FactLoadStats> out) throws Exception {
       FactSpec spec = FactSpec.valueOf(fact);
       FactLoadStats s;
+      long t = System.nanoTime();
       try (Connection c = pg.open()) {
         s = FactStore.load(c, spec, runId, zone);
       }
+      busy.addSince(t);
       String ns = metricsNamespace(spec);
       Metrics.counter(ns, LOADED).inc(s.loaded());
       Metrics.counter(ns, PENDING).inc(s.pending());

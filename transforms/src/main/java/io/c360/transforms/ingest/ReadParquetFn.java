@@ -1,6 +1,7 @@
 package io.c360.transforms.ingest;
 
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.quality.Quarantine;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -43,6 +44,8 @@ class ReadParquetFn extends DoFn<ParquetSlice, Row> {
   private final EntitySpec entity;
   private final Counter rows;
   private final Counter encodingFailures;
+  private final BusyTime busy = BusyTime.of(BusyTime.Part.READ_PARSE);
+  private transient long clock;
   private transient org.apache.beam.sdk.schemas.Schema schema;
 
   ReadParquetFn(EntitySpec entity) {
@@ -64,6 +67,7 @@ class ReadParquetFn extends DoFn<ParquetSlice, Row> {
     BeamInputFile input =
         new BeamInputFile(FileSystems.matchNewResource(slice.file(), false), slice.fileSize());
     long index = slice.firstRow();
+    clock = System.nanoTime();
     try (ParquetReader<GenericRecord> reader =
         AvroParquetReader.<GenericRecord>builder(input)
             .withDataModel(GenericData.get())
@@ -115,19 +119,24 @@ class ReadParquetFn extends DoFn<ParquetSlice, Row> {
     }
     if (badField != null) {
       encodingFailures.inc();
-      out.get(ReadEntity.FAILURES)
-          .output(
-              Quarantine.reject(
-                  entity.name(),
-                  slice.file(),
-                  index,
-                  ParseCsvFn.RULE_ENCODING,
-                  "invalid UTF-8 bytes in column " + HeaderMatch.normalize(badField),
-                  Quarantine.toJson(asText)));
+      Row reject =
+          Quarantine.reject(
+              entity.name(),
+              slice.file(),
+              index,
+              ParseCsvFn.RULE_ENCODING,
+              "invalid UTF-8 bytes in column " + HeaderMatch.normalize(badField),
+              Quarantine.toJson(asText));
+      busy.addSince(clock);
+      out.get(ReadEntity.FAILURES).output(reject);
+      clock = System.nanoTime();
       return;
     }
     rows.inc();
-    out.get(ReadEntity.ROWS).output(row.build());
+    Row parsed = row.build();
+    busy.addSince(clock); // the output runs chained steps on Flink: not read time
+    out.get(ReadEntity.ROWS).output(parsed);
+    clock = System.nanoTime();
   }
 
   /** The text spelling of one Avro value read from Parquet. */

@@ -4,6 +4,7 @@ import static io.c360.transforms.common.Args.checkArgument;
 import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.quality.BusyTime;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -129,6 +130,7 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
     private final PgCopyWrite spec;
     private final List<String> fields;
     private final Counter written;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.WRITE);
     private transient Connection conn;
     private transient StringBuilder buffer;
     private transient int buffered;
@@ -152,6 +154,7 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
 
     @ProcessElement
     public void process(@Element Row row, OutputReceiver<Long> out) throws Exception {
+      long t = System.nanoTime();
       Schema schema = row.getSchema();
       boolean first = true;
       for (String f : fields) {
@@ -167,14 +170,21 @@ public abstract class PgCopyWrite extends PTransform<PCollection<Row>, PCollecti
       }
       buffer.append('\n');
       if (++buffered >= spec.batchSize()) {
-        out.output(flush());
+        long n = flush();
+        busy.addSince(t);
+        out.output(n);
+        return;
       }
+      busy.addSince(t);
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext c) throws Exception {
       if (buffered > 0) {
-        c.output(flush(), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+        long t = System.nanoTime();
+        long n = flush();
+        busy.addSince(t);
+        c.output(n, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       }
     }
 

@@ -8,6 +8,7 @@ import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.EntitySpec;
+import io.c360.transforms.quality.BusyTime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -368,6 +369,7 @@ public final class Scd2 {
   /** Removes staging rows a failed earlier attempt of this run may have left. */
   static class ClearStagingFn extends DoFn<Long, Long> {
     private final Scd2Store store;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.WRITE);
 
     ClearStagingFn(Scd2Store store) {
       this.store = store;
@@ -375,7 +377,10 @@ public final class Scd2 {
 
     @ProcessElement
     public void process(@Element Long runId, OutputReceiver<Long> out) throws SQLException {
-      out.output(store.clearStaging(runId));
+      long t = System.nanoTime();
+      long cleared = store.clearStaging(runId);
+      busy.addSince(t);
+      out.output(cleared);
     }
   }
 
@@ -453,6 +458,8 @@ public final class Scd2 {
     private final Scd2Store store;
     private final Counter keysChanged;
     private final Counter historyRows;
+    private final BusyTime transform = BusyTime.of(BusyTime.Part.TRANSFORM);
+    private final BusyTime write = BusyTime.of(BusyTime.Part.WRITE);
     private transient Connection conn;
     private transient List<KV<String, List<Event>>> pending;
     private transient MergeStats stats;
@@ -519,7 +526,9 @@ public final class Scd2 {
       Map<String, List<Version>> histories = new HashMap<>();
       Map<String, List<Object>> type1s = new HashMap<>();
       String[] keys = pending.stream().map(KV::getKey).toArray(String[]::new);
+      long t = System.nanoTime();
       long read = store.readHistories(conn, keys, histories, type1s);
+      t = write.addSince(t);
       historyRows.inc(read);
       long affected = 0;
       long inserted = 0;
@@ -537,6 +546,7 @@ public final class Scd2 {
                 runId);
         unchanged += r.unchangedEvents();
         if (!r.changed()) {
+          t = transform.addSince(t);
           continue;
         }
         affected++;
@@ -544,9 +554,12 @@ public final class Scd2 {
         recut += r.versionsRecut();
         removed += r.versionsRemoved();
         deleted += r.deletedNow() ? 1 : 0;
-        for (Row row : store.stagingRows(runId, key, r)) {
-          out.emit(row);
+        List<Row> rows = store.stagingRows(runId, key, r);
+        transform.addSince(t);
+        for (Row row : rows) {
+          out.emit(row); // to the staging COPY: its time is counted there
         }
+        t = System.nanoTime();
       }
       keysChanged.inc(affected);
       stats =
@@ -579,6 +592,7 @@ public final class Scd2 {
   static class CommitFn extends DoFn<MergeStats, MergeStats> {
     private final Merge spec;
     private final Scd2Store store;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.WRITE);
 
     CommitFn(Merge spec, Scd2Store store) {
       this.spec = spec;
@@ -588,7 +602,10 @@ public final class Scd2 {
     @ProcessElement
     public void process(@Element MergeStats stats, OutputReceiver<MergeStats> out)
         throws SQLException {
-      out.output(stats.withFactsRepointed(store.commit(spec.runId(), spec.timezone())));
+      long t = System.nanoTime();
+      long repointed = store.commit(spec.runId(), spec.timezone());
+      busy.addSince(t);
+      out.output(stats.withFactsRepointed(repointed));
     }
   }
 }

@@ -4,6 +4,7 @@ import static io.c360.transforms.common.Args.checkArgument;
 
 import com.google.auto.value.AutoValue;
 import io.c360.transforms.jdbc.PgConnection;
+import io.c360.transforms.quality.BusyTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import javax.annotation.Nullable;
@@ -74,6 +75,7 @@ public abstract class Type1 extends PTransform<PCollection<?>, PCollection<Long>
     private final PgConnection pg;
     private final Type1Spec dimension;
     private final long runId;
+    private final BusyTime busy = BusyTime.of(BusyTime.Part.WRITE);
 
     UpsertFn(PgConnection pg, Type1Spec dimension, long runId) {
       this.pg = pg;
@@ -86,7 +88,10 @@ public abstract class Type1 extends PTransform<PCollection<?>, PCollection<Long>
       try (Connection c = pg.open();
           PreparedStatement ps = c.prepareStatement(dimension.upsertSql())) {
         ps.setLong(1, runId);
-        out.output((long) ps.executeUpdate());
+        long t = System.nanoTime();
+        long upserted = ps.executeUpdate();
+        busy.addSince(t);
+        out.output(upserted);
       }
     }
   }
