@@ -1,5 +1,7 @@
 package io.c360.transforms.grouping;
 
+import static io.c360.transforms.common.Args.checkArgument;
+
 import com.google.auto.value.AutoValue;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -49,7 +51,7 @@ public abstract class ShardedCountDistinct
 
   /** Number of shards of the pair grouping, as {@link ShardedGroupByKey#withShards}. */
   public ShardedCountDistinct withShards(int shards) {
-    ShardedGroupByKey.create().withShards(shards); // same argument check
+    checkArgument(shards >= 0, "shards must be >= 0: %s", shards);
     return toBuilder().setShards(shards).build();
   }
 
