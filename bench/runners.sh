@@ -55,7 +55,7 @@ timed() {
   grep -q "SUCCEEDED" "$log" || { echo "run did not succeed, see $log" >&2; exit 1; }
   local run load marts
   run=$(sed -n 's/^== c360 run .*, \([0-9.]*\) s ==$/\1/p' "$log" | head -1)
-  load=$(sed -n 's/^stage load *\([0-9.]*\) s$/\1/p' "$log" | head -1)
+  load=$(sed -n 's/^stage load *\([0-9.]*\) s.*$/\1/p' "$log" | head -1)
   marts=$(sed -n 's/^stage marts *\([0-9.]*\) s$/\1/p' "$log" | head -1)
   printf '%.1f %s %s %s\n' "$(echo "$t1 - $t0" | bc)" "$run" "$load" "$marts"
 }

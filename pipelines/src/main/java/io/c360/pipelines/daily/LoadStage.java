@@ -2,6 +2,7 @@ package io.c360.pipelines.daily;
 
 import io.c360.pipelines.db.Warehouse;
 import io.c360.transforms.clean.CleanRows;
+import io.c360.transforms.common.BusyTime;
 import io.c360.transforms.common.Names;
 import io.c360.transforms.dedup.Dedup;
 import io.c360.transforms.facts.FactSpec;
@@ -14,7 +15,6 @@ import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.jdbc.SqlNames;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.scd2.DimensionSpec;
 import io.c360.transforms.scd2.Scd2;
 import io.c360.transforms.scd2.Type1;

@@ -3,7 +3,7 @@ package io.c360.pipelines.daily;
 import io.c360.pipelines.checks.Outcome;
 import io.c360.pipelines.db.Warehouse;
 import io.c360.pipelines.report.RunReport;
-import io.c360.transforms.quality.BusyTime;
+import io.c360.transforms.common.BusyTime;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;

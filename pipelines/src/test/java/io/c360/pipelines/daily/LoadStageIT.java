@@ -8,9 +8,9 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import io.c360.pipelines.db.Warehouse;
+import io.c360.transforms.common.BusyTime;
 import io.c360.transforms.model.Entities;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.is;
 import io.c360.pipelines.daily.C360Options;
 import io.c360.pipelines.daily.DailyRun;
 import io.c360.pipelines.daily.RunSummary;
-import io.c360.transforms.quality.BusyTime;
+import io.c360.transforms.common.BusyTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package io.c360.transforms.dedup;
 import static io.c360.transforms.common.Args.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.BusyTime;
+import io.c360.transforms.common.Counters;
 import io.c360.transforms.common.Names;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.BusyTime;
-import io.c360.transforms.quality.Counters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

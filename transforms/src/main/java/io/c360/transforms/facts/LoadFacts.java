@@ -3,9 +3,9 @@ package io.c360.transforms.facts;
 import static io.c360.transforms.common.Args.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.BusyTime;
+import io.c360.transforms.common.Counters;
 import io.c360.transforms.jdbc.PgConnection;
-import io.c360.transforms.quality.BusyTime;
-import io.c360.transforms.quality.Counters;
 import java.sql.Connection;
 import java.time.ZoneId;
 import java.util.List;

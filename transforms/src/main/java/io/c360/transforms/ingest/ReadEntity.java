@@ -4,8 +4,8 @@ import static io.c360.transforms.common.Args.checkArgument;
 import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.Counters;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.Counters;
 import io.c360.transforms.quality.Quarantine;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.c360.transforms.ingest;
 
+import io.c360.transforms.common.BusyTime;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.BusyTime;
 import io.c360.transforms.quality.Quarantine;
 import java.math.BigDecimal;
 import java.math.BigInteger;

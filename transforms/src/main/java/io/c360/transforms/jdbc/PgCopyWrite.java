@@ -4,7 +4,7 @@ import static io.c360.transforms.common.Args.checkArgument;
 import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
-import io.c360.transforms.quality.BusyTime;
+import io.c360.transforms.common.BusyTime;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;

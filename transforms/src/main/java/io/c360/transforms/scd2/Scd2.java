@@ -4,11 +4,11 @@ import static io.c360.transforms.common.Args.checkArgument;
 import static io.c360.transforms.common.Args.checkState;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.BusyTime;
 import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.EntitySpec;
-import io.c360.transforms.quality.BusyTime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

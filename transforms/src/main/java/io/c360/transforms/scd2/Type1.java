@@ -3,8 +3,8 @@ package io.c360.transforms.scd2;
 import static io.c360.transforms.common.Args.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import io.c360.transforms.common.BusyTime;
 import io.c360.transforms.jdbc.PgConnection;
-import io.c360.transforms.quality.BusyTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import javax.annotation.Nullable;

@@ -1,4 +1,4 @@
-package io.c360.transforms.quality;
+package io.c360.transforms.common;
 
 import java.util.Map;
 import java.util.TreeMap;
