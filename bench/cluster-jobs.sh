@@ -34,7 +34,7 @@ printf '0\t-\t0\t%s\n' "$(stat | tr ' ' '\t')"
 for i in $(seq "$RUNS"); do
   rm -rf "$WORK/pg"
   status=SUCCEEDED
-  java -jar "$JAR" run --runDate="$DAY" --input="$WORK/tiny" --dataDir="$WORK/pg" \
+  java -Xss16m -jar "$JAR" run --runDate="$DAY" --input="$WORK/tiny" --dataDir="$WORK/pg" \
     --runner=FlinkRunner --flinkMaster=localhost:8091 --parallelism=2 >"$WORK/run-$i.log" 2>&1 \
     || status=FAILED
   grep -q SUCCEEDED "$WORK/run-$i.log" || status=FAILED

@@ -49,7 +49,7 @@ timed() {
   rm -rf "$pg"
   local t0 t1
   t0=$(date +%s.%N)
-  java -jar "$jar" run --runDate="$DAY" --input="$input" --dataDir="$pg" "$@" >"$log" 2>&1 \
+  java -Xss16m -jar "$jar" run --runDate="$DAY" --input="$input" --dataDir="$pg" "$@" >"$log" 2>&1 \
     || { echo "run failed, see $log" >&2; tail -20 "$log" >&2; exit 1; }
   t1=$(date +%s.%N)
   grep -q "SUCCEEDED" "$log" || { echo "run did not succeed, see $log" >&2; exit 1; }
