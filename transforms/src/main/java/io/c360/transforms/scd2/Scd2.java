@@ -9,16 +9,13 @@ import io.c360.transforms.grouping.ShardedGroupByKey;
 import io.c360.transforms.jdbc.PgConnection;
 import io.c360.transforms.jdbc.PgCopyWrite;
 import io.c360.transforms.model.EntitySpec;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.annotation.Nullable;
@@ -96,9 +93,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * two merges of one dimension must not run their read steps concurrently (the daily run's lock
  * ensures that).
  *
- * <p>This file is the transform: its settings, its steps and their DoFns in pipeline order. The SQL
- * is in {@code Scd2Store}, the per-key rules in {@link Scd2History}, the values in {@link Event},
- * {@link Version} and {@link Result}.
+ * <p>This file is the transform: its settings, its steps and their DoFns in pipeline order, but for
+ * the per-shard history merge, which is {@code MergeHistoriesFn}. The SQL is in {@code Scd2Store},
+ * the per-key rules in {@link Scd2History}, the values in {@link Event}, {@link Version} and {@link
+ * Result}.
  */
 public final class Scd2 {
   /** How many keys one history lookup asks for. */
@@ -292,7 +290,7 @@ public final class Scd2 {
               .apply("GroupShards", GroupByKey.create())
               .apply(
                   "MergeHistories",
-                  ParDo.of(new MergeFn(this, store))
+                  ParDo.of(new MergeHistoriesFn(this, store))
                       .withOutputTags(HISTORY, TupleTagList.of(STATS)));
       PCollection<Long> written =
           merged
@@ -363,8 +361,9 @@ public final class Scd2 {
         || a.getLogicalType().getIdentifier().equals(b.getLogicalType().getIdentifier());
   }
 
-  private static final TupleTag<Row> HISTORY = new TupleTag<Row>() {};
-  private static final TupleTag<MergeStats> STATS = new TupleTag<MergeStats>() {};
+  // The outputs of MergeHistoriesFn, declared here: a generated tag id is the declaring class + #n.
+  static final TupleTag<Row> HISTORY = new TupleTag<Row>() {};
+  static final TupleTag<MergeStats> STATS = new TupleTag<MergeStats>() {};
 
   /** Removes staging rows a failed earlier attempt of this run may have left. */
   static class ClearStagingFn extends DoFn<Long, Long> {
@@ -446,133 +445,6 @@ public final class Scd2 {
     @ProcessElement
     public void process(@Element String key, OutputReceiver<KV<String, Event>> out) {
       out.output(KV.of(key, Event.present()));
-    }
-  }
-
-  /**
-   * Per shard: walks its keys, reads their stored histories {@link #HISTORY_LOOKUP_BATCH} keys at a
-   * time, applies the events and emits the new histories of changed keys plus the counts.
-   */
-  static class MergeFn extends DoFn<KV<Integer, Iterable<KV<String, Iterable<Event>>>>, Row> {
-    private final Merge spec;
-    private final Scd2Store store;
-    private final Counter keysChanged;
-    private final Counter historyRows;
-    private final BusyTime transform = BusyTime.of(BusyTime.Part.TRANSFORM);
-    private final BusyTime write = BusyTime.of(BusyTime.Part.WRITE);
-    private transient Connection conn;
-    private transient List<KV<String, List<Event>>> pending;
-    private transient MergeStats stats;
-
-    MergeFn(Merge spec, Scd2Store store) {
-      this.spec = spec;
-      this.store = store;
-      String ns = "c360.scd2." + spec.dimension().name().toLowerCase();
-      this.keysChanged = Metrics.counter(ns, "keys_changed");
-      this.historyRows = Metrics.counter(ns, "history_rows_read");
-    }
-
-    @Setup
-    public void setup() throws SQLException {
-      conn = store.open();
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<String, Iterable<Event>>>> shard, MultiOutputReceiver out)
-        throws SQLException {
-      pending = new ArrayList<>();
-      stats = MergeStats.zero();
-      Emitter emit = r -> out.get(HISTORY).output(r);
-      for (KV<String, Iterable<Event>> keyed : shard.getValue()) {
-        List<Event> changes = new ArrayList<>();
-        Event delete = null;
-        boolean present = false;
-        for (Event e : keyed.getValue()) {
-          if (e.isDelete()) {
-            delete = e;
-          } else if (e.isPresence()) {
-            present = true;
-          } else {
-            changes.add(e);
-          }
-        }
-        // A snapshot delete applies only to keys absent from the file: neither a row in the batch
-        // nor a quarantined row.
-        if (changes.isEmpty() && delete != null && !present) {
-          changes.add(delete);
-        }
-        if (changes.isEmpty()) {
-          continue;
-        }
-        pending.add(KV.of(keyed.getKey(), changes));
-        if (pending.size() >= HISTORY_LOOKUP_BATCH) {
-          flush(emit);
-        }
-      }
-      flush(emit);
-      out.get(STATS).output(stats);
-    }
-
-    private interface Emitter {
-      void emit(Row r);
-    }
-
-    private void flush(Emitter out) throws SQLException {
-      if (pending.isEmpty()) {
-        return;
-      }
-      long runId = spec.runId();
-      Map<String, List<Version>> histories = new HashMap<>();
-      Map<String, List<Object>> type1s = new HashMap<>();
-      String[] keys = pending.stream().map(KV::getKey).toArray(String[]::new);
-      long t = System.nanoTime();
-      long read = store.readHistories(conn, keys, histories, type1s);
-      t = write.addSince(t);
-      historyRows.inc(read);
-      long affected = 0;
-      long inserted = 0;
-      long recut = 0;
-      long removed = 0;
-      long deleted = 0;
-      long unchanged = 0;
-      for (KV<String, List<Event>> kv : pending) {
-        String key = kv.getKey();
-        Result r =
-            Scd2History.apply(
-                histories.getOrDefault(key, List.of()),
-                type1s.getOrDefault(key, List.of()),
-                kv.getValue(),
-                runId);
-        unchanged += r.unchangedEvents();
-        if (!r.changed()) {
-          t = transform.addSince(t);
-          continue;
-        }
-        affected++;
-        inserted += r.versionsInserted();
-        recut += r.versionsRecut();
-        removed += r.versionsRemoved();
-        deleted += r.deletedNow() ? 1 : 0;
-        List<Row> rows = store.stagingRows(runId, key, r);
-        transform.addSince(t);
-        for (Row row : rows) {
-          out.emit(row); // to the staging COPY: its time is counted there
-        }
-        t = System.nanoTime();
-      }
-      keysChanged.inc(affected);
-      stats =
-          stats.plus(
-              new MergeStats(affected, inserted, recut, removed, deleted, unchanged, read, 0));
-      pending.clear();
-    }
-
-    @Teardown
-    public void teardown() throws SQLException {
-      if (conn != null) {
-        conn.close();
-      }
     }
   }
 
